@@ -1,0 +1,50 @@
+# digest: `make site` builds _site/ from content/, `make test` runs the tests.
+# Everything is installed into .venv by these rules; nothing outside it is needed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# SITE_URL overrides site.toml's base_url, e.g. make site SITE_URL=https://user.github.io/repo/
+SITE_URL ?=
+PORT   ?= 8000
+BUILD_ARGS := $(if $(SITE_URL),--base-url $(SITE_URL),)
+
+.PHONY: site test serve clean bench-extraction bench-summary bench-topics
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	# The pip that ships with Python 3.11 (23.2) crashes resolving lxml[html-clean] extras.
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+site: $(VENV)/.installed
+	$(BIN)/digest build $(BUILD_ARGS)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q
+
+serve: $(VENV)/.installed
+	$(BIN)/digest serve --port $(PORT) $(BUILD_ARGS)
+
+bench-extraction: $(VENV)/.installed-bench
+	$(BIN)/python bench/extraction.py
+
+bench-summary: $(VENV)/.installed-bench
+	$(BIN)/python bench/summary.py
+
+bench-topics: $(VENV)/.installed-bench
+	$(BIN)/python bench/topics.py
+
+clean:
+	rm -rf _site .digest-cache

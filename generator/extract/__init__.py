@@ -1,0 +1,55 @@
+"""Extraction: Source -> Article. One module per saved form; this dispatcher picks one.
+
+    html.py      saved HTML pages ("Save page as", SingleFile), MHTML via mhtml.py
+    text.py      plain-text dumps of pages (w3m, lynx, copy-paste)
+    markdown.py  web-clipper markdown with YAML front matter
+"""
+
+from __future__ import annotations
+
+from ..errors import SourceError
+from ..lang import detect_language
+from ..records import Article, Extracted, Source
+from .decode import decode_bytes
+
+
+def extract_document(source: Source) -> Extracted:
+    """Run the extractor for the source's kind; raises SourceError when nothing usable is found."""
+    if source.kind in ("html", "mhtml"):
+        from .html import extract_html
+        from .mhtml import html_from_mhtml
+
+        html = html_from_mhtml(source.data) if source.kind == "mhtml" else decode_bytes(source.data)
+        return extract_html(html)
+    text = decode_bytes(source.data)
+    if source.kind == "markdown":
+        from .markdown import extract_markdown
+
+        return extract_markdown(text)
+    if source.kind == "text":
+        from .text import extract_dump
+
+        return extract_dump(text)
+    raise SourceError(source.rel, f"unknown kind {source.kind!r}")
+
+
+def extract_article(source: Source) -> Article:
+    doc = extract_document(source)
+    if not doc.blocks:
+        raise SourceError(source.rel, "no article text found")
+    title = doc.title.strip() or doc.blocks[0].text[:80]
+    body = "\n\n".join(b.text for b in doc.blocks)
+    return Article(
+        source=source.rel,
+        digest=source.digest,
+        title=title,
+        published=doc.published,
+        author=doc.author,
+        site_name=doc.site_name,
+        url=doc.url,
+        language=doc.language or detect_language(title + "\n" + body),
+        section=doc.section,
+        tags=doc.tags,
+        captions=doc.captions,
+        blocks=doc.blocks,
+    )

@@ -1,0 +1,131 @@
+"""Frozen records handed from one pipeline stage to the next.
+
+discover -> Source -> extract -> Article -> summarize -> Summary
+                                         -> classify  -> TopicAssignment
+summaries (content/summaries/*.md) -> Entry (what the site shows) -> render/feed -> OutputFile
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BLOCK_KINDS = ("heading", "paragraph", "quote", "list_item")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One saved article file, read once at the boundary."""
+
+    path: Path  # absolute path on disk
+    rel: str  # path relative to content/articles, POSIX separators
+    kind: str  # "html" | "mhtml" | "text" | "markdown"
+    digest: str  # sha256 hex of the raw bytes
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # one of BLOCK_KINDS
+    text: str
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What one extractor (HTML, text dump, markdown) finds in a decoded document.
+
+    `language` is None when the extractor cannot tell; the dispatcher then detects it from the body.
+    """
+
+    title: str
+    blocks: tuple[Block, ...]
+    published: str | None = None  # ISO 8601 date or datetime
+    author: str | None = None
+    site_name: str | None = None
+    url: str | None = None
+    language: str | None = None
+    section: str | None = None
+    tags: tuple[str, ...] = ()
+    captions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """What extraction makes of a saved page."""
+
+    source: str  # Source.rel
+    digest: str  # Source.digest
+    title: str
+    published: str | None  # ISO 8601 date or datetime
+    author: str | None
+    site_name: str | None
+    url: str | None
+    language: str  # BCP 47: zh-Hant, zh-Hans, en, ...
+    section: str | None = None
+    tags: tuple[str, ...] = ()
+    captions: tuple[str, ...] = ()
+    blocks: tuple[Block, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(b.text for b in self.blocks)
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        return tuple(b.text for b in self.blocks if b.kind != "heading")
+
+
+@dataclass(frozen=True)
+class Summary:
+    summary: str
+    key_points: tuple[str, ...]
+    language: str
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    slug: str
+    score: float
+    matches: tuple[str, ...]  # the aliases that matched, as written in site.toml
+    assigned: bool
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article as the site shows it: from its summary file in content/summaries/."""
+
+    slug: str
+    id: str  # feed item id, minted once and kept in the summary file
+    title: str
+    summary: str  # markdown
+    key_points: tuple[str, ...]
+    topics: tuple[str, ...]
+    language: str
+    published: str | None
+    author: str | None
+    site_name: str | None
+    url: str | None
+    source: str
+    sources: tuple[str, ...] = ()
+    edited: bool = False  # a person edited the summary file
+    reading_minutes: int = 1
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: str  # relative to the output folder, POSIX separators
+    data: bytes
+
+
+@dataclass
+class BuildReport:
+    """What a build did; the CLI prints it as one line."""
+
+    articles: int = 0
+    cached: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    seconds: float = 0.0
