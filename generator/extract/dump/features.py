@@ -1,0 +1,123 @@
+"""Per-paragraph features of a dump and the boilerplate classifier built on them.
+
+No links survive a text dump, so the classifier leans on shape: how long a paragraph is,
+whether it is made of sentences, whether it looks like a menu or a link list, whether it
+repeats elsewhere on the page, and how many short lines surround it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ...lang import cjk_count, text_length
+from .layout import Para
+
+# Sentence-final punctuation in the scripts of the benchmark (Latin, Cyrillic, Greek ";", CJK).
+SENTENCE_END_RE = re.compile(r"[.!?。！？…;；][\"'”’」』）)\]]*(?=\s|$)|[。！？]")
+ENDS_SENTENCE_RE = re.compile(r"[.!?。！？…][\"'”’」』)）\]]*\s*$")
+# Separators of menus and link lists laid out on one line.
+MENU_SEP_RE = re.compile(r"\s[|│｜¦·•/»›>]\s|[|│｜︱¦•]")
+FORM_RE = re.compile(r"\[[ _]*\]|\[[\w.\-]{1,20}\]|\( \)|_{4,}|\[\*\]")
+CAPTION_RE = re.compile(
+    r"^\s*(?:[▲▼△▽]|圖[／/]|图[／/]|\(?(?:Photo|Image|Picture|Photograph|Foto|Фото)(?:\s*credit)?\s*[:：])"
+    r"|[（(](?:圖|图|攝影|摄影|Photo|Image)[／/:：][^）)]*[）)]\s*$",
+    re.I,
+)
+# Lengths are in "units": one word, or two CJK characters (a CJK sentence carries about as
+# much as an English one with half as many characters: ~40 characters vs ~20 words).
+CJK_PER_UNIT = 2
+# A paragraph of at least this many units made of sentences is body-like (jusText uses ~70
+# characters, about 12 English words, for its "short" boundary).
+GOOD_UNITS = 14
+# Below this a paragraph is too short to be judged on its own (a menu item, a label).
+SHORT_UNITS = 5
+# Items of a one-line CJK menu are words, rarely more than six characters (國際焦點, 北美要聞).
+MENU_ITEM_CHARS = 6
+
+
+@dataclass(frozen=True)
+class Features:
+    units: float  # length in words (CJK: characters / 2)
+    sentences: int  # sentence-final punctuation marks
+    ends_sentence: bool  # last character closes a sentence
+    commas: int  # in-sentence punctuation
+    menu_seps: int  # separators of one-line menus
+    bullet: bool
+    form: bool  # form fields and image alt-text markers of the dumper
+    repeated: bool  # the same text appears elsewhere on the page
+    caption: bool
+    cjk: bool  # mostly CJK text
+    capital_ratio: float  # share of words starting upper case (menus are Title Case)
+    word_list: bool  # CJK words separated by spaces, no punctuation: a menu laid out on one line
+
+
+def units_of(text: str) -> float:
+    cjk = cjk_count(text)
+    return (text_length(text) - cjk) + cjk / CJK_PER_UNIT
+
+
+def _capital_ratio(text: str) -> float:
+    words = [w for w in text.split() if w[:1].isalpha()]
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w[0].isupper()) / len(words)
+
+
+def measure(para: Para, counts: Counter) -> Features:
+    text = para.text
+    cjk = cjk_count(text)
+    return Features(
+        units=units_of(text),
+        sentences=len(SENTENCE_END_RE.findall(text)),
+        ends_sentence=bool(ENDS_SENTENCE_RE.search(text)),
+        commas=len(re.findall(r"[,，、;；]", text)),
+        menu_seps=len(MENU_SEP_RE.findall(text)),
+        bullet=para.bullet,
+        form=bool(FORM_RE.search(text)),
+        repeated=counts[normalize_key(text)] > 1,
+        caption=bool(CAPTION_RE.search(text)),
+        cjk=cjk * 2 > len(text.replace(" ", "")),
+        capital_ratio=_capital_ratio(text),
+        word_list=_is_word_list(text),
+    )
+
+
+def _is_word_list(text: str) -> bool:
+    """Four or more short CJK items separated by spaces, without sentence punctuation."""
+    items = text.split()
+    if len(items) < 4 or re.search(r"[，。！？、；：,.!?;:]", text):
+        return False
+    return all(len(it) <= MENU_ITEM_CHARS for it in items) and cjk_count(text) * 2 > len(text)
+
+
+def normalize_key(text: str) -> str:
+    return re.sub(r"\W+", "", text).casefold()
+
+
+def count_texts(paras: list[Para]) -> Counter:
+    return Counter(normalize_key(p.text) for p in paras)
+
+
+def looks_like_menu(f: Features) -> bool:
+    if f.bullet or f.form or f.word_list:
+        return True
+    if f.menu_seps >= 2 and f.sentences == 0:
+        return True
+    return f.menu_seps >= 3 and f.menu_seps * 8 > f.units
+
+
+def classify(f: Features) -> str:
+    """'good' (body-like), 'bad' (boilerplate shape) or 'short' (undecided, judged by context)."""
+    if f.caption:
+        return "caption"
+    if looks_like_menu(f):
+        return "bad"
+    if f.repeated and f.units < GOOD_UNITS * 2:
+        return "bad"
+    if f.units >= GOOD_UNITS and (f.sentences >= 1 or f.commas >= 2):
+        return "good"
+    if f.units >= GOOD_UNITS * 2:
+        return "good"
+    return "short"
