@@ -91,6 +91,16 @@ class TopicScore:
 
 
 @dataclass(frozen=True)
+class Digested:
+    """An article with what the generator made of it: the input of the summaries store."""
+
+    article: Article
+    summary: Summary
+    topics: tuple[str, ...]  # assigned topic slugs, in site.toml order
+    sources: tuple[str, ...] = ()  # every saved file of this article (duplicates collapse into one)
+
+
+@dataclass(frozen=True)
 class Entry:
     """One article as the site shows it: from its summary file in content/summaries/."""
 

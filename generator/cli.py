@@ -1,0 +1,187 @@
+"""The `digest` command: argv, logging and exit codes; the work is done by the stages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from .errors import ConfigError, DigestError
+
+log = logging.getLogger("digest")
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s", stream=sys.stderr)
+    for noisy in ("jieba", "trafilatura", "htmldate", "charset_normalizer", "readability", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+def _load_sources(files: list[str]):
+    """Sources for files named on the command line; prints `file: reason` for unusable ones."""
+    from .discover import read_source
+
+    for name in files:
+        path = Path(name)
+        result = read_source(path, path.parent) if path.is_file() else "no such file"
+        if isinstance(result, str):
+            print(f"{name}: {result}", file=sys.stderr)
+            yield name, None
+        else:
+            yield name, result
+
+
+def _each_article(files: list[str], failed: list[str]):
+    """(file, Article) for each file that extracts; the others are printed and added to `failed`."""
+    from .extract import extract_article
+    from .pipeline import failure_reason
+
+    for name, source in _load_sources(files):
+        if source is None:
+            failed.append(name)
+            continue
+        try:
+            yield name, extract_article(source)
+        except Exception as exc:
+            log.debug("%s: traceback", name, exc_info=True)
+            print(f"{name}: {failure_reason(exc)}", file=sys.stderr)
+            failed.append(name)
+
+
+def _emit(obj: dict, as_json: bool, human) -> None:
+    if as_json:
+        print(json.dumps(obj, ensure_ascii=False))
+    else:
+        human(obj)
+
+
+def cmd_extract(args) -> int:
+    failed: list[str] = []
+    for name, a in _each_article(args.files, failed):
+        obj = {"file": name, "title": a.title, "published": a.published, "author": a.author,
+               "site_name": a.site_name, "url": a.url, "language": a.language, "section": a.section,
+               "tags": list(a.tags), "captions": list(a.captions),
+               "blocks": [asdict(b) for b in a.blocks], "text": a.text}
+        _emit(obj, args.json, _print_extract)
+    return 1 if failed else 0
+
+
+def _print_extract(o: dict) -> None:
+    print(f"== {o['file']}")
+    for key in ("title", "published", "author", "site_name", "url", "language", "section"):
+        print(f"{key:>10}: {o[key] if o[key] is not None else '-'}")
+    print(f"{'tags':>10}: {', '.join(o['tags']) or '-'}")
+    for c in o["captions"]:
+        print(f"{'caption':>10}: {c}")
+    print()
+    for b in o["blocks"]:
+        print(f"## {b['text']}" if b["kind"] == "heading" else b["text"], end="\n\n")
+
+
+def cmd_summarize(args) -> int:
+    from .summarize import summarize_article
+
+    failed: list[str] = []
+    for name, a in _each_article(args.files, failed):
+        s = summarize_article(a)
+        obj = {"file": name, "title": a.title, "language": a.language, "summary": s.summary,
+               "key_points": list(s.key_points)}
+        _emit(obj, args.json, lambda o: print(f"== {o['file']}\n{o['title']}\n\n{o['summary']}\n\n"
+                                              + "\n".join(f"- {p}" for p in o["key_points"]) + "\n"))
+    return 1 if failed else 0
+
+
+def cmd_topics(args) -> int:
+    from .classify import classify_article
+    from .config import load_config
+
+    config = load_config(Path(args.config))
+    failed: list[str] = []
+    for name, a in _each_article(args.files, failed):
+        scores = classify_article(a, config.topics)
+        obj = {"file": name, "topics": [s.slug for s in scores if s.assigned],
+               "scores": {s.slug: round(s.score, 3) for s in scores},
+               "matches": {s.slug: list(s.matches) for s in scores}}
+        _emit(obj, args.json, lambda o: _print_topics(o, scores))
+    return 1 if failed else 0
+
+
+def _print_topics(o: dict, scores) -> None:
+    print(f"== {o['file']}")
+    for s in scores:
+        mark = "+" if s.assigned else " "
+        print(f" {mark} {s.slug:<14} {s.score:7.2f}  {', '.join(s.matches) or '-'}")
+
+
+def cmd_build(args) -> int:
+    from .config import load_config
+    from .pipeline import build
+
+    config = load_config(Path(args.config), base_url=args.base_url or os.environ.get("SITE_URL") or None)
+    report = build(config)
+    for name, reason in report.skipped:
+        print(f"{name}: skipped: {reason}", file=sys.stderr)
+    for name, message in report.warnings:
+        print(f"{name}: warning: {message}", file=sys.stderr)
+    print(f"Built {report.articles} articles ({report.cached} cached), {len(report.skipped)} skipped, "
+          f"{report.written} pages written, {report.unchanged} unchanged, {report.removed} removed "
+          f"in {report.seconds:.2f} s")
+    if args.strict and (report.skipped or report.warnings):
+        print(f"--strict: {len(report.skipped)} skipped, {len(report.warnings)} warnings", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .serve import serve
+
+    return serve(Path(args.config), port=args.port, base_url=args.base_url or os.environ.get("SITE_URL") or None)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="digest", description="Static-site digest of saved news articles.")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging and tracebacks")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build the site into the output folder")
+    b.add_argument("--config", default="site.toml")
+    b.add_argument("--base-url", help="override site.base_url (also: SITE_URL)")
+    b.add_argument("--strict", action="store_true", help="exit 1 when any file was skipped or warned about")
+    b.set_defaults(func=cmd_build)
+    s = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
+    s.add_argument("--config", default="site.toml")
+    s.add_argument("--base-url")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(func=cmd_serve)
+    for name, func, text in (("extract", cmd_extract, "show what is extracted from saved pages"),
+                             ("summarize", cmd_summarize, "show the summary the site will show"),
+                             ("topics", cmd_topics, "show topic scores and matched aliases")):
+        c = sub.add_parser(name, help=text)
+        c.add_argument("files", nargs="+")
+        c.add_argument("--json", action="store_true", help="one JSON object per line")
+        if name == "topics":
+            c.add_argument("--config", default="site.toml")
+        c.set_defaults(func=func)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    _setup_logging(args.verbose)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except DigestError as exc:
+        print(f"digest: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

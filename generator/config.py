@@ -1,0 +1,153 @@
+"""site.toml -> SiteConfig. Every key is checked; all problems are reported together, by key."""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path  # the folder holding site.toml; every path below is resolved against it
+    title: str
+    description: str
+    base_url: str  # absolute, ends with "/"
+    language: str
+    author: str
+    articles_dir: Path
+    summaries_dir: Path
+    output_dir: Path
+    cache_dir: Path
+    templates_dir: Path
+    feed_items: int
+    page_size: int
+    about_title: str
+    about_text: str
+    topics: tuple  # tuple[classify.TopicRule, ...]
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url: "/" or "/repo/"."""
+        return urlsplit(self.base_url).path or "/"
+
+
+def _str(v: Any) -> str | None:
+    return None if isinstance(v, str) else f"expected a string, got {v!r}"
+
+
+def _positive_int(v: Any) -> str | None:
+    ok = isinstance(v, int) and not isinstance(v, bool) and v > 0
+    return None if ok else f"expected a positive integer, got {v!r}"
+
+
+def _url(v: Any) -> str | None:
+    if not isinstance(v, str):
+        return f"expected a URL string, got {v!r}"
+    parts = urlsplit(v)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"expected an absolute http(s) URL, got {v!r}"
+    return None
+
+
+# section -> key -> (check, default). A default of None means the key is required.
+SCHEMA: dict[str, dict[str, tuple[Callable[[Any], str | None], Any]]] = {
+    "site": {
+        "title": (_str, None),
+        "description": (_str, ""),
+        "base_url": (_url, None),
+        "language": (_str, "en"),
+        "author": (_str, ""),
+    },
+    "paths": {
+        "articles": (_str, "content/articles"),
+        "summaries": (_str, "content/summaries"),
+        "output": (_str, "_site"),
+        "cache": (_str, ".digest-cache"),
+        "templates": (_str, "templates"),
+    },
+    "feed": {"items": (_positive_int, 50)},
+    "pages": {"size": (_positive_int, 20)},
+    "about": {"title": (_str, "About"), "text": (_str, "")},
+}
+
+
+def _unknown(key: str, known: list[str], where: str) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"{where}{key}: unknown key{hint}"
+
+
+def _check_section(name: str, table: Any, problems: list[str]) -> dict[str, Any]:
+    spec = SCHEMA[name]
+    if not isinstance(table, dict):
+        problems.append(f"{name}: expected a table, got {table!r}")
+        table = {}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in spec:
+            problems.append(_unknown(key, list(spec), f"{name}."))
+    for key, (check, default) in spec.items():
+        if key not in table:
+            if default is None:
+                problems.append(f"{name}.{key}: required")
+            values[key] = default
+            continue
+        problem = check(table[key])
+        if problem:
+            problems.append(f"{name}.{key}: {problem}")
+        values[key] = table[key]
+    return values
+
+
+def normalize_base_url(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def load_config(path: Path, base_url: str | None = None) -> SiteConfig:
+    """Read and check site.toml; `base_url` (from SITE_URL / --base-url) overrides site.base_url."""
+    from .classify import parse_topics
+
+    path = Path(path).resolve()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(str(path), [f"cannot read: {exc}"]) from None
+    problems: list[str] = []
+    for key in data:
+        if key not in SCHEMA and key != "topics":
+            problems.append(_unknown(key, [*SCHEMA, "topics"], ""))
+    if base_url:
+        problem = _url(base_url)
+        if problem:
+            problems.append(f"base URL override: {problem}")
+        data.setdefault("site", {})["base_url"] = base_url
+    sec = {name: _check_section(name, data.get(name, {}), problems) for name in SCHEMA}
+    topics, topic_problems = parse_topics(data.get("topics", []), "topics")
+    problems.extend(topic_problems)
+    if problems:
+        raise ConfigError(str(path), problems)
+    root = path.parent
+    return SiteConfig(
+        root=root,
+        title=sec["site"]["title"],
+        description=sec["site"]["description"],
+        base_url=normalize_base_url(sec["site"]["base_url"]),
+        language=sec["site"]["language"],
+        author=sec["site"]["author"],
+        articles_dir=root / sec["paths"]["articles"],
+        summaries_dir=root / sec["paths"]["summaries"],
+        output_dir=root / sec["paths"]["output"],
+        cache_dir=root / sec["paths"]["cache"],
+        templates_dir=root / sec["paths"]["templates"],
+        feed_items=sec["feed"]["items"],
+        page_size=sec["pages"]["size"],
+        about_title=sec["about"]["title"],
+        about_text=sec["about"]["text"],
+        topics=topics,
+    )

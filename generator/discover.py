@@ -1,0 +1,74 @@
+"""content/articles/ -> Source records, sorted by path. Files that cannot be used are reported."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from .records import Source
+
+KINDS = {
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".mhtml": "mhtml",
+    ".mht": "mhtml",
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+}
+# Larger than any article page saved with its images inlined (SingleFile pages run to ~10-20 MB);
+# a bigger file is almost surely not an article and would cost seconds of parsing.
+MAX_BYTES = 32 * 1024 * 1024
+
+
+def _is_inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def _walk(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(Path(dirpath) / f for f in filenames if not f.startswith("."))
+    return sorted(found)
+
+
+def read_source(path: Path, root: Path) -> Source | str:
+    """One file -> Source, or the reason it is skipped."""
+    kind = KINDS.get(path.suffix.lower())
+    if kind is None:
+        return f"unknown kind of file ({path.suffix or 'no extension'}): expected one of " + ", ".join(sorted(KINDS))
+    if path.is_symlink() and not _is_inside(path, root):
+        return "symbolic link to a file outside the articles folder: not followed"
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return f"too large ({size // (1024 * 1024)} MiB; the limit is {MAX_BYTES // (1024 * 1024)} MiB)"
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if not data.strip():
+        return "empty file"
+    rel = path.relative_to(root).as_posix()
+    return Source(path=path, rel=rel, kind=kind, digest=hashlib.sha256(data).hexdigest(), data=data)
+
+
+def discover_sources(root: Path) -> tuple[list[Source], list[tuple[str, str]]]:
+    """All usable sources under root (sorted by relative path) and (file, reason) for the rest."""
+    sources: list[Source] = []
+    skipped: list[tuple[str, str]] = []
+    if not root.is_dir():
+        return sources, [(str(root), "articles folder does not exist")]
+    for path in _walk(root):
+        result = read_source(path, root)
+        if isinstance(result, Source):
+            sources.append(result)
+        else:
+            skipped.append((path.relative_to(root).as_posix(), result))
+    return sources, skipped

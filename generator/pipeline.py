@@ -1,0 +1,78 @@
+"""build(config) -> BuildReport: the order of the stages, nothing more."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import replace
+
+from .cache import Cache, code_fingerprint
+from .classify import classify_article
+from .config import SiteConfig
+from .discover import discover_sources
+from .errors import DigestError
+from .extract import extract_article
+from .feed import render_feeds
+from .records import BuildReport, Digested, Source
+from .render import load_labels, render_site
+from .summaries import sync_summaries
+from .summarize import summarize_article
+from .write import write_site
+
+log = logging.getLogger(__name__)
+
+
+def digest_source(source: Source, rules: tuple) -> Digested:
+    """Everything the generator makes of one saved file: extract, summarize, classify."""
+    article = extract_article(source)
+    summary = summarize_article(article)
+    topics = tuple(s.slug for s in classify_article(article, rules) if s.assigned)
+    return Digested(article=article, summary=summary, topics=topics, sources=(source.rel,))
+
+
+def failure_reason(exc: Exception) -> str:
+    """One line for the user: our own errors say what is wrong; anything else is named."""
+    if isinstance(exc, DigestError):
+        return getattr(exc, "reason", None) or str(exc)
+    if isinstance(exc, (ValueError, UnicodeError)):
+        return str(exc) or type(exc).__name__
+    return f"unexpected {type(exc).__name__}: {exc}"
+
+
+def process_sources(sources: list[Source], config: SiteConfig, report: BuildReport) -> list[Digested]:
+    fingerprint = hashlib.sha256(f"{code_fingerprint()}\n{config.topics!r}".encode()).hexdigest()
+    cache = Cache(config.cache_dir, fingerprint)
+    items: list[Digested] = []
+    for source in sources:
+        item = cache.get(source.digest)
+        if item is None:
+            try:
+                item = digest_source(source, config.topics)
+            except Exception as exc:  # one bad file never stops the build
+                log.debug("%s: traceback", source.rel, exc_info=True)
+                report.skipped.append((source.rel, failure_reason(exc)))
+                continue
+            cache.put(source.digest, item)
+        if item.article.source != source.rel:  # cached under another name: the file was renamed
+            item = replace(item, article=replace(item.article, source=source.rel), sources=(source.rel,))
+        items.append(item)
+    report.cached = cache.hits
+    return items
+
+
+def build(config: SiteConfig) -> BuildReport:
+    started = time.perf_counter()
+    report = BuildReport()
+    sources, skipped = discover_sources(config.articles_dir)
+    report.skipped.extend(skipped)
+    items = process_sources(sources, config, report)
+    report.articles = len(items)
+    entries, warnings = sync_summaries(config.summaries_dir, items)
+    report.warnings.extend(warnings)
+    labels = load_labels(config.templates_dir, config.language)
+    files = render_site(config, entries) + render_feeds(config, entries, labels)
+    written = write_site(files, config.output_dir)
+    report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
+    report.seconds = time.perf_counter() - started
+    return report

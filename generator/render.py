@@ -1,0 +1,188 @@
+"""Entries -> HTML pages (Jinja, autoescaped) and static assets, as OutputFile records.
+
+Links between pages are relative, so the site works under any base path (a GitHub project site's
+/REPO/) and from any local server; canonical and OpenGraph URLs are absolute.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+from markupsafe import Markup
+
+from .config import SiteConfig
+from .markup import render_markdown, safe_url
+from .records import Entry, OutputFile
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # output path, e.g. "topics/aukus/index.html"
+    template: str
+    title: str
+    context: dict
+
+
+def make_env(templates_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+
+
+def load_labels(templates_dir: Path, language: str) -> dict[str, str]:
+    data = tomllib.loads((templates_dir / "labels.toml").read_text(encoding="utf-8"))
+    labels = dict(data.get("en", {}))
+    labels.update(data.get(language, data.get(language.split("-")[0], {})))
+    return labels
+
+
+def url_of(path: str) -> str:
+    """The public URL path (relative to the base) of an output file: directories for index.html."""
+    return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+def relative_link(target: str, from_path: str) -> str:
+    """Link from the page at `from_path` to the base-relative `target` ("" is the home page)."""
+    start = posixpath.dirname(from_path) or "."
+    link = posixpath.relpath(target or ".", start)
+    if target.endswith("/") or target == "":
+        link = link.rstrip("/") + "/"
+    return "./" if link == "./" or link == "/" else link
+
+
+def topic_views(config: SiteConfig, entries: list[Entry]) -> list[dict]:
+    lang = config.language
+    views = []
+    for rule in config.topics:
+        names = rule.names
+        key = lang if lang in names else ("en" if "en" in names else next(iter(names)))
+        desc = rule.description
+        if isinstance(desc, dict):
+            desc = desc.get(lang) or desc.get("en") or next(iter(desc.values()), "")
+        views.append({
+            "slug": rule.slug,
+            "name": names[key],
+            "name_lang": key,
+            "other_names": [{"lang": k, "name": v} for k, v in names.items() if k != key and v != names[key]],
+            "description": desc or "",
+            "count": sum(1 for e in entries if rule.slug in e.topics),
+        })
+    return views
+
+
+def entry_view(entry: Entry) -> dict[str, Any]:
+    view = dict(entry.__dict__)
+    view["summary_html"] = Markup(render_markdown(entry.summary))
+    view["safe_url"] = entry.url if entry.url and safe_url(entry.url) and "://" in entry.url else None
+    return view
+
+
+def sort_entries(entries: list[Entry]) -> list[Entry]:
+    """Newest first; undated last; ties broken by slug so the order never depends on input order."""
+    return sorted(entries, key=lambda e: (e.published is not None, e.published or "", e.slug), reverse=True)
+
+
+def paginate(base: str, items: list, size: int) -> list[tuple[str, list, dict]]:
+    """[(output path, items on the page, pagination info)] with page 1 at `base`index.html."""
+    chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+    paths = [f"{base}index.html"] + [f"{base}page/{n}/index.html" for n in range(2, len(chunks) + 1)]
+    pages = []
+    for n, (path, chunk) in enumerate(zip(paths, chunks), start=1):
+        info = {
+            "number": n,
+            "pages": len(chunks),
+            "newer": url_of(paths[n - 2]) if n > 1 else None,
+            "older": url_of(paths[n]) if n < len(chunks) else None,
+        }
+        pages.append((path, chunk, info))
+    return pages
+
+
+def feed_links(config: SiteConfig, base: str, title: str) -> list[dict]:
+    return [
+        {"type": "application/rss+xml", "title": f"{title} (RSS)", "label": "RSS", "target": f"{base}feed.xml"},
+        {"type": "application/atom+xml", "title": f"{title} (Atom)", "label": "Atom", "target": f"{base}atom.xml"},
+    ]
+
+
+def page_specs(config: SiteConfig, entries: list[Entry], topics: list[dict]) -> list[PageSpec]:
+    views = [entry_view(e) for e in sort_entries(entries)]
+    site_feeds = feed_links(config, "", config.title)
+    specs: list[PageSpec] = []
+    for path, chunk, info in paginate("", views, config.page_size):
+        specs.append(PageSpec(path, "index.html", "" if info["number"] == 1 else f"{info['number']}",
+                              {"entries": chunk, "pagination": info, "feeds": site_feeds,
+                               "heading": config.title, "intro": config.description}))
+    for t in topics:
+        mine = [v for v in views if t["slug"] in v["topics"]]
+        feeds = feed_links(config, f"topics/{t['slug']}/", t["name"]) + site_feeds
+        for path, chunk, info in paginate(f"topics/{t['slug']}/", mine, config.page_size):
+            specs.append(PageSpec(path, "topic.html", t["name"],
+                                  {"entries": chunk, "pagination": info, "topic": t, "feeds": feeds,
+                                   "description": t["description"]}))
+    for v in views:
+        specs.append(PageSpec(f"articles/{v['slug']}/index.html", "article.html", v["title"],
+                              {"e": v, "feeds": site_feeds, "og_type": "article",
+                               "description": _plain_summary(v["summary"])}))
+    about = {"feeds": site_feeds, "heading": config.about_title,
+             "about_html": Markup(render_markdown(config.about_text))}
+    specs.append(PageSpec("about/index.html", "about.html", config.about_title, about))
+    specs.append(PageSpec("404.html", "404.html", "404", {"feeds": site_feeds}))
+    return specs
+
+
+def _plain_summary(markdown: str, limit: int = 160) -> str:
+    text = " ".join(markdown.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _rel_for(config: SiteConfig, page_path: str) -> Callable[[str], str]:
+    if page_path == "404.html":  # served at any missing URL: links must not depend on its location
+        return lambda target: config.base_path + target
+    return lambda target: relative_link(target, page_path)
+
+
+def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, shared: dict) -> OutputFile:
+    rel = _rel_for(config, spec.path)
+    ctx = dict(spec.context)
+    feeds = [dict(f, href=rel(f["target"])) for f in ctx.pop("feeds", [])]
+    page = {
+        "title": spec.title,
+        "canonical": config.base_url + url_of(spec.path),
+        "description": ctx.pop("description", ""),
+        "feeds": feeds,
+        "og_type": ctx.pop("og_type", "website"),
+        "heading": ctx.pop("heading", spec.title),
+        "intro": ctx.pop("intro", ""),
+    }
+    html = env.get_template(spec.template).render(page=page, rel=rel, **shared, **ctx)
+    return OutputFile(spec.path, html.encode("utf-8"))
+
+
+def static_files(templates_dir: Path) -> list[OutputFile]:
+    static = templates_dir / "static"
+    files = sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else []
+    return [OutputFile("assets/" + p.relative_to(static).as_posix(), p.read_bytes()) for p in files]
+
+
+def render_site(config: SiteConfig, entries: list[Entry]) -> list[OutputFile]:
+    env = make_env(config.templates_dir)
+    topics = topic_views(config, entries)
+    shared = {
+        "site": {"title": config.title, "description": config.description, "language": config.language,
+                 "base_url": config.base_url},
+        "labels": load_labels(config.templates_dir, config.language),
+        "topics": topics,
+        "topics_by_slug": {t["slug"]: t for t in topics},
+    }
+    pages = [render_page(env, config, spec, shared) for spec in page_specs(config, entries, topics)]
+    return pages + static_files(config.templates_dir)

@@ -1,0 +1,167 @@
+"""content/summaries/*.md: the generated summaries, kept in step with the articles.
+
+Each file records a hash of what the generator wrote (`generated`). A file whose text no longer
+matches it was edited by a person: it is never rewritten or removed, and the site shows it as is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from .frontmatter import FrontMatterError, dump_front_matter, split_front_matter
+from .lang import reading_minutes
+from .records import Digested, Entry
+from .slugs import make_slug, unique_slug
+from .write import write_text_atomic
+
+log = logging.getLogger(__name__)
+
+_GENERATED_RE = re.compile(r"^generated: .*\n", re.M)
+# Namespace for feed item ids: uuid5(namespace, stable key). Fixed forever: changing it would
+# change every published id.
+ID_NAMESPACE = uuid.UUID("6f1d8a52-2b1e-5c1b-9a43-0d1f3c9e7a10")
+
+
+@dataclass(frozen=True)
+class StoredSummary:
+    path: Path
+    meta: dict
+    body: str
+    edited: bool
+
+    @property
+    def slug(self) -> str:
+        return self.path.stem
+
+
+def _fingerprint(text: str) -> str:
+    return hashlib.sha256(_GENERATED_RE.sub("", text).encode("utf-8")).hexdigest()
+
+
+def read_summary(path: Path) -> StoredSummary:
+    text = path.read_text(encoding="utf-8")
+    meta, body = split_front_matter(text)
+    edited = meta.get("generated") != _fingerprint(text)
+    return StoredSummary(path=path, meta=meta, body=body.strip(), edited=edited)
+
+
+def load_summaries(folder: Path) -> tuple[list[StoredSummary], list[tuple[str, str]]]:
+    stored, problems = [], []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        try:
+            stored.append(read_summary(path))
+        except (OSError, UnicodeDecodeError, FrontMatterError) as exc:
+            problems.append((str(path), f"summary not readable, left alone: {exc}"))
+    return stored, problems
+
+
+def mint_id(item: Digested) -> str:
+    """A feed id from the article's identity: its URL when known, else title, date and site."""
+    a = item.article
+    key = a.url or "\n".join([a.title, a.published or "", a.site_name or ""])
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, key)}"
+
+
+def render_summary(item: Digested, item_id: str) -> str:
+    a, s = item.article, item.summary
+    meta = {
+        "title": a.title,
+        "source": a.source,
+        "sources": list(item.sources or (a.source,)),
+        "url": a.url,
+        "site": a.site_name,
+        "author": a.author,
+        "published": a.published,
+        "language": a.language,
+        "topics": list(item.topics),
+        "key_points": list(s.key_points),
+        "id": item_id,
+        "source_sha256": a.digest,
+    }
+    text = dump_front_matter(meta, s.summary)
+    head, rest = text.split("\n", 1)  # insert `generated` last in the front matter
+    closing = rest.index("---\n")
+    draft = f"{head}\n{rest[:closing]}generated: -\n{rest[closing:]}"
+    return draft.replace("generated: -\n", f"generated: {_fingerprint(draft)}\n")
+
+
+def _as_tuple(value) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(str(v) for v in value if v is not None)
+    return (str(value),) if value else ()
+
+
+def _opt(value) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def entry_from_stored(stored: StoredSummary, minutes: int) -> Entry:
+    m = stored.meta
+    return Entry(
+        slug=stored.slug,
+        id=str(m.get("id") or ""),
+        title=str(m.get("title") or stored.slug),
+        summary=stored.body,
+        key_points=_as_tuple(m.get("key_points")),
+        topics=_as_tuple(m.get("topics")),
+        language=str(m.get("language") or "und"),
+        published=_opt(m.get("published")),
+        author=_opt(m.get("author")),
+        site_name=_opt(m.get("site")),
+        url=_opt(m.get("url")),
+        source=str(m.get("source") or ""),
+        sources=_as_tuple(m.get("sources")),
+        edited=stored.edited,
+        reading_minutes=minutes,
+    )
+
+
+def _match(item: Digested, by_source: dict, by_digest: dict) -> StoredSummary | None:
+    for src in item.sources or (item.article.source,):
+        if src in by_source:
+            return by_source[src]
+    return by_digest.get(item.article.digest)
+
+
+def sync_summaries(folder: Path, items: list[Digested]) -> tuple[list[Entry], list[tuple[str, str]]]:
+    """Write or keep one summary per item; remove unedited summaries of deleted articles.
+
+    Returns the entries the site shows and (file, message) warnings.
+    """
+    stored, warnings = load_summaries(folder)
+    by_source = {s.meta.get("source"): s for s in stored}
+    by_digest = {s.meta.get("source_sha256"): s for s in stored}
+    matched = {item.article.source: _match(item, by_source, by_digest) for item in items}
+    taken = {s.slug for s in stored}
+    entries: list[Entry] = []
+    for item in items:
+        old = matched[item.article.source]
+        minutes = reading_minutes(item.article.text)
+        if old is not None and old.edited:
+            entries.append(entry_from_stored(old, minutes))
+            continue
+        if old is not None:
+            slug = old.slug
+        else:
+            slug = unique_slug(make_slug(item.article.title, item.article.digest), taken)
+            taken.add(slug)
+        item_id = str(old.meta.get("id")) if old is not None and old.meta.get("id") else mint_id(item)
+        path = folder / f"{slug}.md"
+        text = render_summary(item, item_id)
+        write_text_atomic(path, text)
+        meta, body = split_front_matter(text)
+        entries.append(entry_from_stored(StoredSummary(path, meta, body.strip(), edited=False), minutes))
+    used = {id(s) for s in matched.values() if s is not None}
+    for s in stored:
+        if id(s) in used:
+            continue
+        if s.edited:
+            warnings.append((str(s.path), "edited summary of a deleted article: kept, not shown"))
+        else:
+            s.path.unlink(missing_ok=True)
+    return entries, warnings

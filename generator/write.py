@@ -1,0 +1,143 @@
+"""OutputFile records -> the output folder, replaced as a whole so a failed build changes nothing.
+
+The new site is staged in a sibling folder that starts as hard links to the current site, so files
+whose bytes did not change keep their inode and mtime; then the two folders are swapped in one
+step (renameat2 RENAME_EXCHANGE on Linux, two renames elsewhere) and the old one is removed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import OutputCollision
+from .records import OutputFile
+
+_RENAME_EXCHANGE = 2  # from <linux/fs.h>
+_AT_FDCWD = -100
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: int
+    unchanged: int
+    removed: int
+
+
+def write_text_atomic(path: Path, text: str) -> bool:
+    """Write text through a temporary file and rename; returns False when the bytes were equal."""
+    return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> bool:
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    fn = getattr(libc, "renameat2", None)
+    if fn is None:
+        return False
+    rc = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return rc == 0
+
+
+def _stage(out: Path) -> Path:
+    stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.build-"))
+    if out.is_dir():
+        shutil.rmtree(stage)
+        shutil.copytree(out, stage, copy_function=os.link, symlinks=True)
+    return stage
+
+
+def _relpaths(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() or p.is_symlink()}
+
+
+def _fill(stage: Path, files: list[OutputFile]) -> WriteReport:
+    wanted = {f.path for f in files}
+    removed = 0
+    for rel in sorted(_relpaths(stage) - wanted):
+        (stage / rel).unlink()
+        removed += 1
+    written = unchanged = 0
+    for f in files:
+        target = stage / f.path
+        if target.is_file() and not target.is_symlink() and target.read_bytes() == f.data:
+            unchanged += 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # break the hard link: never write through to the live site
+        target.write_bytes(f.data)
+        written += 1
+    for d in sorted((p for p in stage.rglob("*") if p.is_dir()), reverse=True):
+        if not any(d.iterdir()):
+            d.rmdir()
+    return WriteReport(written, unchanged, removed)
+
+
+def check_collisions(files: list[OutputFile]) -> None:
+    seen: set[str] = set()
+    for f in files:
+        key = f.path.casefold()  # case-insensitive file systems (macOS, Windows) would collide too
+        if key in seen:
+            raise OutputCollision(f"two outputs want the same path: {f.path}")
+        seen.add(key)
+
+
+def write_site(files: list[OutputFile], out: Path) -> WriteReport:
+    """Replace `out` with exactly `files`, atomically."""
+    check_collisions(files)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    recover_output(out)
+    stage = _stage(out)
+    try:
+        report = _fill(stage, files)
+        stage.chmod(0o755)
+        if out.is_dir() and _exchange(stage, out):
+            shutil.rmtree(stage)
+        else:
+            old = stage.with_name(stage.name + "-old")
+            if out.exists():
+                os.rename(out, old)
+            os.rename(stage, out)
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return report
+
+
+def recover_output(out: Path) -> None:
+    """After a build killed between two renames: put the previous site back, drop stale stages."""
+    olds = sorted(out.parent.glob(f".{out.name}.build-*-old"))
+    if not out.exists() and olds:
+        os.rename(olds[-1], out)
+        olds = olds[:-1]
+    for leftover in [*olds, *out.parent.glob(f".{out.name}.build-*")]:
+        if leftover.exists() and leftover != out:
+            shutil.rmtree(leftover, ignore_errors=True)
