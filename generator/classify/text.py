@@ -1,0 +1,149 @@
+"""An article as the classifier reads it: sentences tagged by zone, normalized once, located by alias.
+
+The title, then the body's sentences, are joined with newlines into one string in two forms:
+`folded` (lang.normalize: NFKC, case-folded, Simplified) for ordinary aliases and `cased` (NFKC
+only) for aliases that must match case (US is not "us"). Each sentence knows its zone (title,
+heading, lead, body) and block. Short Chinese aliases are checked against jieba token boundaries,
+segmenting only the sentences where one occurs, in one call.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..lang import CJK_RE, normalize, segment
+from ..records import Article
+from .rules import Alias
+
+# The lead is the opening of the first body paragraph: news puts what the story is about there.
+# Three sentences covers a Chinese lead paragraph (often 2-3 long sentences) and an English one.
+LEAD_SENTENCES = 3
+# End of a sentence: Chinese full stops (with any closing quote), or Latin ./!/? followed by a space
+# and what looks like the start of the next sentence (so "U.S. Navy" stays one sentence).
+SENTENCE_END_RE = re.compile(
+    r"(?<=[。！？；!?])[」』”’\"')）]*"
+    r"|(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9\u4e00-\u9fff])"
+    r"|\n+"
+)
+# A capitalised abbreviation before a full stop does not end a sentence: "U.S. Navy", "Mr. Xi".
+ABBREV_RE = re.compile(r"(?:\b[A-Z]\.){1,3}$|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|No|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    zone: str  # "title" | "heading" | "lead" | "body"
+    paragraph: int  # -1 for the title, then 0, 1, ... over the body blocks (headings included)
+
+
+@dataclass(frozen=True)
+class Analysed:
+    sentences: tuple[Sentence, ...]
+    folded: str
+    cased: str
+    folded_starts: tuple[int, ...]  # offset of each sentence in `folded`
+    cased_starts: tuple[int, ...]
+    paragraphs: int
+
+
+def analyse_article(article: Article) -> Analysed:
+    """Split an article into sentences and normalize them, once."""
+    units: list[tuple[Sentence, str]] = []
+    title = unicodedata.normalize("NFKC", article.title or "").strip()
+    if title:
+        units.append((Sentence("title", -1), " ".join(title.split())))
+    blocks = [(b.kind, unicodedata.normalize("NFKC", b.text)) for b in article.blocks if b.text.strip()]
+    index = -1
+    for kind, text in blocks:
+        index += 1
+        if kind == "heading":
+            units.append((Sentence("heading", index), " ".join(text.split())))
+            continue
+        for n, sentence in enumerate(split_sentences(text)):
+            zone = "lead" if index == 0 and n < LEAD_SENTENCES else "body"
+            units.append((Sentence(zone, index), sentence))
+    cased_parts = [text for _, text in units]
+    cased = "\n".join(cased_parts)
+    folded = normalize(cased)
+    folded_parts = folded.split("\n")
+    if len(folded_parts) != len(cased_parts):  # conversion changed a line break: go one by one
+        folded_parts = [normalize(t) for t in cased_parts]
+        folded = "\n".join(folded_parts)
+    return Analysed(tuple(s for s, _ in units), folded, cased,
+                    _starts(folded_parts), _starts(cased_parts), len(blocks))
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    pieces, start = [], 0
+    for match in SENTENCE_END_RE.finditer(paragraph):
+        end = match.end() if not match.group().isspace() else match.start()
+        if paragraph[match.start() - 1:match.start()] == "." and ABBREV_RE.search(paragraph[start:match.start()]):
+            continue
+        pieces.append(paragraph[start:end])
+        start = match.end()
+    pieces.append(paragraph[start:])
+    return [" ".join(p.split()) for p in pieces if p.strip()]
+
+
+def _starts(parts: list[str]) -> tuple[int, ...]:
+    starts, offset = [], 0
+    for part in parts:
+        starts.append(offset)
+        offset += len(part) + 1
+    return tuple(starts)
+
+
+def locate_aliases(analysed: Analysed, aliases: Iterable[Alias]) -> dict[Alias, frozenset[int]]:
+    """For each alias, the indices of the sentences where it occurs."""
+    spans = {alias: _spans(analysed, alias) for alias in set(aliases)}
+    wanted = {s for alias, found in spans.items() if alias.mode == "token" for s, _, _ in found}
+    starts, ends = _token_bounds(analysed, wanted)
+    located = {}
+    for alias, found in spans.items():
+        if alias.mode == "token":
+            found = [(s, a, b) for s, a, b in found if a in starts and b in ends]
+        located[alias] = frozenset(s for s, _, _ in found)
+    return located
+
+
+def _spans(analysed: Analysed, alias: Alias) -> list[tuple[int, int, int]]:
+    """(sentence, start, end) of each occurrence, offsets in the form the alias is matched in."""
+    if alias.mode == "word":
+        text, starts = (analysed.cased, analysed.cased_starts) if alias.match_case else (analysed.folded, analysed.folded_starts)
+        found = [(m.start(), m.end()) for m in alias.pattern.finditer(text)]
+    else:
+        text, starts, found, at = analysed.folded, analysed.folded_starts, [], analysed.folded.find(alias.form)
+        while at >= 0:
+            found.append((at, at + len(alias.form)))
+            at = text.find(alias.form, at + 1)
+    return [(bisect.bisect_right(starts, a) - 1, a, b) for a, b in found]
+
+
+def _token_bounds(analysed: Analysed, sentences: set[int]) -> tuple[set[int], set[int]]:
+    """Start and end offsets (in `folded`) of the jieba tokens of the given sentences."""
+    if not sentences:
+        return set(), set()
+    order = sorted(sentences)
+    texts = [_sentence_text(analysed, i) for i in order]
+    bases, offset = [], 0
+    for text in texts:
+        bases.append(offset)
+        offset += len(text) + 1
+    joined, starts, ends, at = "\n".join(texts), set(), set(), 0
+    for token in segment(joined) if CJK_RE.search(joined) else []:
+        at = joined.find(token, at)
+        piece = bisect.bisect_right(bases, at) - 1
+        shift = analysed.folded_starts[order[piece]] - bases[piece]
+        starts.add(at + shift)
+        ends.add(at + len(token) + shift)
+        at += len(token)
+    return starts, ends
+
+
+def _sentence_text(analysed: Analysed, index: int) -> str:
+    start = analysed.folded_starts[index]
+    nxt = analysed.folded_starts[index + 1] - 1 if index + 1 < len(analysed.folded_starts) else len(analysed.folded)
+    return analysed.folded[start:nxt]

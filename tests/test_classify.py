@@ -1,0 +1,183 @@
+"""classify: site.toml's topic rules on short articles in three scripts, near-misses, and config errors."""
+
+from __future__ import annotations
+
+import json
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from generator.classify import TopicRule, classify_article, parse_topics
+from generator.records import Article, Block
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_GOLD = REPO.parent / "shared" / "samples" / "ettoday-critical-minerals.gold.json"
+
+
+@pytest.fixture(scope="module")
+def rules() -> tuple[TopicRule, ...]:
+    with (REPO / "site.toml").open("rb") as fh:
+        found, problems = parse_topics(tomllib.load(fh)["topics"])
+    assert problems == []
+    return found
+
+
+def article(title: str, *paragraphs: str, language: str = "zh-Hant") -> Article:
+    return Article(source="t.txt", digest="", title=title, published=None, author=None, site_name=None,
+                   url=None, language=language, blocks=tuple(Block("paragraph", p) for p in paragraphs))
+
+
+def topics_of(art: Article, rules) -> set[str]:
+    return {s.slug for s in classify_article(art, rules) if s.assigned}
+
+
+# (case, title, paragraphs, expected topics). Filler paragraphs make the articles article-sized.
+FILLER = "當天天氣晴朗，記者在現場看到不少民眾。"
+CASES = [
+    ("zh-Hant rare earths", "中國限制稀土出口", ["北京宣布限制稀土與鎵、鍺出口，關鍵礦物供應鏈受衝擊。", "業者擔心稀土永磁價格上漲。", FILLER],
+     {"rare-earths"}),
+    ("zh-Hans rare earths", "中国限制稀土出口", ["北京宣布限制稀土与镓、锗出口，关键矿产供应链受冲击。", "业者担心稀土永磁价格上涨。", FILLER],
+     {"rare-earths"}),
+    ("en rare earths", "China curbs rare-earth exports", ["Beijing restricted exports of rare earths, gallium and germanium.",
+     "Critical minerals supply chains are under strain.", "Prices of permanent magnets rose."], {"rare-earths"}),
+    ("zh-Hant AUKUS", "澳英美三方安全夥伴關係：澳洲將取得核動力潛艦", ["根據AUKUS協議，澳洲將購買維吉尼亞級核動力潛艦。", "英國與澳洲將共同建造新艦。", FILLER],
+     {"aukus"}),
+    ("zh-Hans AUKUS", "澳英美联盟：澳大利亚将获得核动力潜艇", ["根据奥库斯协议，澳大利亚将购买弗吉尼亚级核动力潜艇。", "英国与澳大利亚将共同建造新艇。", FILLER],
+     {"aukus"}),
+    ("en AUKUS", "AUKUS partners agree on submarine plan", ["Australia will buy Virginia-class nuclear-powered submarines under AUKUS.",
+     "Pillar II covers advanced capabilities.", "The weather was fine."], {"aukus"}),
+    ("zh-Hant US-China (Taiwan)", "美中關係再度緊張", ["川普政府宣布對中國晶片實施新限制，北京表示將反制。", "美中貿易戰可能再起。", FILLER],
+     {"us-china"}),
+    ("zh-Hans US-China (mainland)", "中美关系再度紧张", ["特朗普政府宣布对中国芯片实施新限制，北京表示将反制。", "中美贸易战可能再起。", FILLER],
+     {"us-china"}),
+    ("en US-China with en dash", "US–China talks resume in Geneva", ["Washington and Beijing agreed to cut tariffs.",
+     "The U.S.-China trade war had hurt both economies.", "The weather was fine."], {"us-china"}),
+    # near-misses
+    ("完美中 is not 美中", "這場比賽完美中帶有遺憾", ["球隊在完美中留下一點遺憾，教練表示滿意。", "球迷在場外慶祝。", FILLER], set()),
+    ("美中不足 is not 美中", "新館開幕", ["新館設計精巧，美中不足的是停車位太少。", "館方表示將改善。", FILLER], set()),
+    ("Australian defence without AUKUS", "Australian Navy joins Pacific exercise", ["Australian frigates sailed with Japan and South Korea.",
+     "The Australian Defence Force said the drill went well.", "Sailors trained in anti-submarine warfare."], set()),
+    ("other submarines", "日本潛艇首次在南海演習", ["日本海上自衛隊潛艇首次參加南海演習。", "潛艇與護衛艦進行反潛訓練。", FILLER], set()),
+    ("gold mining", "金礦開採創新高", ["澳洲金礦公司今年產量創新高，礦工人數增加。", "金價上漲帶動礦業股。", FILLER], set()),
+    ("trade dispute without the pair", "中印貿易戰悄然開打", ["印度對中國商品加徵關稅，中國商務部表示反對。", "中印貿易戰可能擴大。", FILLER], set()),
+    ("US and EU tariffs", "多國反對美國加徵鋼鋁關稅", ["歐盟、德國與加拿大反對美國加徵關稅。", "歐盟表示將採取反制措施。", FILLER], set()),
+]
+
+
+@pytest.mark.parametrize("name,title,paragraphs,expected", CASES, ids=[c[0] for c in CASES])
+def test_topics_of_short_articles(rules, name, title, paragraphs, expected):
+    language = "en" if title.isascii() else "zh-Hant"
+    assert topics_of(article(title, *paragraphs, language=language), rules) == expected
+
+
+REGIONAL = [  # (Taiwan form, mainland form, a sentence around {}, the topic it must give a score in)
+    ("川普", "特朗普", "{}與習近平通電話。", "us-china"),
+    ("核潛艦", "核潜艇", "澳洲將取得{}。", "aukus"),
+    ("晶片禁令", "芯片禁令", "美方擴大{}。", "us-china"),
+    ("維吉尼亞級", "弗吉尼亚级", "澳洲將購買{}潛艦。", "aukus"),
+    ("關鍵礦物", "关键矿产", "澳洲擴大{}開採。", "rare-earths"),
+]
+
+
+@pytest.mark.parametrize("hant,hans,sentence,slug", REGIONAL, ids=[r[0] for r in REGIONAL])
+def test_regional_vocabulary_pairs_both_count(rules, hant, hans, sentence, slug):
+    rule = next(r for r in rules if r.slug == slug)
+    written = {a.text for a in rule.aliases} | {t.text for t in (rule.pair.left if rule.pair else ())}
+    assert {hant, hans} <= written
+    for word in (hant, hans):
+        score = next(s for s in classify_article(article("", sentence.format(word)), rules) if s.slug == slug)
+        assert score.score > 0
+
+
+@pytest.mark.parametrize("text,expected", [("美中關係", True), ("完美中", False), ("中美貿易戰", True), ("集中美元", False)])
+def test_short_chinese_aliases_match_whole_words(rules, text, expected):
+    us_china = next(s for s in classify_article(article("", f"文章寫道{text}。"), rules) if s.slug == "us-china")
+    assert any(m in ("中美", "美中", "美中關係", "美中关系", "中美貿易", "中美贸易") for m in us_china.matches) is expected
+
+
+@pytest.mark.parametrize("text", ["US–China", "U.S.-China", "US-China", "US—China", "Sino-American"])
+def test_english_bilateral_variants(rules, text):
+    us_china = next(s for s in classify_article(article("", f"The {text} summit ended.", language="en"), rules)
+                    if s.slug == "us-china")
+    assert us_china.matches and us_china.score > 0
+
+
+def test_us_pronoun_is_not_the_united_states(rules):
+    text = "Let us talk about China and its economy. Tell us more about China."
+    us_china = next(s for s in classify_article(article("", text, language="en"), rules) if s.slug == "us-china")
+    assert us_china.score == 0
+
+
+def test_title_counts_more_than_body(rules):
+    body = [FILLER] * 6
+    in_title = article("澳英美聯盟擴大合作", *body)
+    in_body = article("今日新聞", *body[:3], "澳英美聯盟擴大合作。", *body[3:])
+    score = {a.title: next(s.score for s in classify_article(a, rules) if s.slug == "aukus") for a in (in_title, in_body)}
+    assert score["澳英美聯盟擴大合作"] > score["今日新聞"]
+
+
+def test_lead_counts_more_than_later_paragraphs(rules):
+    lead = article("今日新聞", "澳英美聯盟擴大合作。", *[FILLER] * 6)
+    late = article("今日新聞", *[FILLER] * 6, "澳英美聯盟擴大合作。")
+    scores = [next(s.score for s in classify_article(a, rules) if s.slug == "aukus") for a in (lead, late)]
+    assert scores[0] > scores[1]
+
+
+def test_one_score_per_rule_in_order_and_deterministic(rules):
+    art = article("美中關係與稀土", "中國限制稀土出口，美國表示關切。", "AUKUS 也受影響。")
+    first, second = classify_article(art, rules), classify_article(art, rules)
+    assert first == second
+    assert [s.slug for s in first] == [r.slug for r in rules]
+    for s in first:
+        assert list(s.matches) == sorted(set(s.matches))
+
+
+def test_seed_article_has_all_three_topics(rules):
+    if not SEED_GOLD.exists():
+        pytest.skip("seed article gold json not available")
+    gold = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
+    body = gold["body"] if isinstance(gold["body"], list) else gold["body"].split("\n\n")
+    blocks = tuple(Block("heading" if p in gold.get("subheadings", ()) else "paragraph", p) for p in body)
+    seed = Article(source="seed", digest="", title=gold["title"], published=None, author=None, site_name=None,
+                   url=None, language="zh-Hant", blocks=blocks)
+    assert topics_of(seed, rules) == {"rare-earths", "aukus", "us-china"}
+
+
+def test_long_article_is_fast_after_warm_up(rules):
+    paragraphs = ["美國總統川普與中國國家主席習近平通電話，雙方討論稀土出口管制與關稅。"] * 80
+    long = article("美中領袖通話", *paragraphs)
+    classify_article(long, rules)
+    started = time.perf_counter()
+    classify_article(long, rules)
+    assert time.perf_counter() - started < 0.5  # generous: a few ms on a quiet machine
+
+
+GOOD = {"slug": "x", "names": {"zh-Hant": "X", "en": "X"}, "threshold": 5, "aliases": [{"text": "x", "weight": 1}]}
+
+
+@pytest.mark.parametrize("change,problem", [
+    ({"threshhold": 5}, "topics[0].threshhold: unknown key; did you mean 'threshold'?"),
+    ({"threshold": -1}, "topics[0].threshold: expected a positive number, got -1"),
+    ({"slug": "Not a slug"}, "topics[0].slug: expected a lowercase slug like 'rare-earths', got 'Not a slug'"),
+    ({"names": {"en": "X"}}, "topics[0].names.zh-Hant: missing (names need at least zh-Hant and en)"),
+    ({"aliases": [{"text": "x", "weight": 1}, {"text": "y", "weight": "x"}]},
+     "topics[0].aliases[1].weight: expected a positive number, got 'x'"),
+    ({"aliases": [{"text": "x", "wieght": 1}]}, "topics[0].aliases[0].wieght: unknown key; did you mean 'weight'?"),
+    ({"aliases": []}, "topics[0].aliases: expected a non-empty list of { text = ..., weight = ... }, got []"),
+    ({"pair": {"weight": 1, "left": ["a"]}}, "topics[0].pair.right: expected a non-empty list of strings, got None"),
+])
+def test_parse_topics_names_each_problem_by_key(change, problem):
+    rules, problems = parse_topics([{**GOOD, **change}])
+    assert problem in problems
+    assert rules == ()
+
+
+def test_parse_topics_reports_duplicates_and_never_raises():
+    rules, problems = parse_topics([GOOD, GOOD, "oops", {"slug": 3}])
+    assert [r.slug for r in rules] == ["x"]
+    assert "topics[1].slug: duplicate slug 'x'" in problems
+    assert "topics[2]: expected a table, got 'oops'" in problems
+    assert any(p.startswith("topics[3].slug:") for p in problems)
+    assert parse_topics("nope")[1] == ["topics: expected a list of [[topics]] tables, got 'nope'"]
