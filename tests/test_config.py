@@ -1,0 +1,52 @@
+import pytest
+
+from generator.config import load_config
+from generator.errors import ConfigError
+
+from conftest import site_toml
+
+
+def write(tmp_path, text):
+    p = tmp_path / "site.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_paths_resolve_against_the_config_folder(tmp_path):
+    cfg = load_config(write(tmp_path, site_toml()))
+    assert cfg.articles_dir == tmp_path / "content" / "articles"
+    assert cfg.output_dir == tmp_path / "_site"
+    assert cfg.base_url == "https://example.github.io/digest/"
+    assert cfg.base_path == "/digest/"
+    assert [t.slug for t in cfg.topics] == ["rare-earths", "aukus", "us-china"]
+
+
+@pytest.mark.parametrize("override, expected", [
+    ("https://user.github.io/repo", "https://user.github.io/repo/"),
+    ("https://example.org/", "https://example.org/"),
+])
+def test_base_url_override_gets_a_trailing_slash(tmp_path, override, expected):
+    cfg = load_config(write(tmp_path, site_toml()), base_url=override)
+    assert cfg.base_url == expected
+
+
+def test_every_problem_is_reported_by_key(tmp_path):
+    text = site_toml(extra="[feed]\nitems = -3\n").replace('title = "Test digest"', "titel = 1")
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    problems = info.value.problems
+    assert "site.title: required" in problems
+    assert any(p.startswith("site.titel: unknown key") and "'title'" in p for p in problems)
+    assert "feed.items: expected a positive integer, got -3" in problems
+
+
+def test_relative_base_url_is_rejected(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, site_toml(base_url="/digest/")))
+    assert any(p.startswith("site.base_url: expected an absolute http(s) URL") for p in info.value.problems)
+
+
+def test_unreadable_toml_is_one_clear_error(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, "[site\n"))
+    assert info.value.problems[0].startswith("cannot read:")

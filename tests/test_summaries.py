@@ -1,0 +1,68 @@
+from generator.records import Article, Block, Digested, Summary
+from generator.summaries import load_summaries, mint_id, sync_summaries
+
+
+def item(source="a.txt", title="Rare earth deal signed", digest="d1", text="Body text.", url=None):
+    article = Article(source=source, digest=digest, title=title, published="2025-10-21", author=None,
+                      site_name="Site", url=url, language="en", blocks=(Block("paragraph", text),))
+    return Digested(article, Summary(text, ("Point one.",), "en"), ("rare-earths",), (source,))
+
+
+def test_generated_file_then_unchanged_on_second_sync(tmp_path):
+    entries, warnings = sync_summaries(tmp_path, [item()])
+    path = tmp_path / "rare-earth-deal-signed.md"
+    assert path.is_file() and warnings == []
+    first = path.read_text(encoding="utf-8")
+    mtime = path.stat().st_mtime_ns
+    sync_summaries(tmp_path, [item()])
+    assert path.read_text(encoding="utf-8") == first and path.stat().st_mtime_ns == mtime
+    assert entries[0].slug == "rare-earth-deal-signed" and not entries[0].edited
+    assert entries[0].topics == ("rare-earths",) and entries[0].key_points == ("Point one.",)
+
+
+def test_changed_article_regenerates_an_unedited_summary(tmp_path):
+    sync_summaries(tmp_path, [item()])
+    entries, _ = sync_summaries(tmp_path, [item(digest="d2", text="New body.")])
+    assert entries[0].summary == "New body."
+
+
+def test_hand_edit_is_kept_and_shown_even_when_the_article_changes(tmp_path):
+    sync_summaries(tmp_path, [item()])
+    path = tmp_path / "rare-earth-deal-signed.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Body text.", "My own words."), encoding="utf-8")
+    edited = path.read_text(encoding="utf-8")
+    entries, _ = sync_summaries(tmp_path, [item(digest="d2", text="New body.")])
+    assert path.read_text(encoding="utf-8") == edited
+    assert entries[0].summary == "My own words." and entries[0].edited
+
+
+def test_deleted_article_removes_generated_but_keeps_edited(tmp_path):
+    sync_summaries(tmp_path, [item(), item(source="b.txt", title="Other story", digest="d9")])
+    edited = tmp_path / "other-story.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA note.\n", encoding="utf-8")
+    entries, warnings = sync_summaries(tmp_path, [])
+    assert entries == []
+    assert not (tmp_path / "rare-earth-deal-signed.md").exists()
+    assert edited.exists()
+    assert warnings == [(str(edited), "edited summary of a deleted article: kept, not shown")]
+
+
+def test_rename_keeps_slug_and_id(tmp_path):
+    first, _ = sync_summaries(tmp_path, [item(source="old-name.txt")])
+    second, _ = sync_summaries(tmp_path, [item(source="new-name.txt")])
+    assert (second[0].slug, second[0].id) == (first[0].slug, first[0].id)
+    assert [p.name for p in tmp_path.iterdir()] == ["rare-earth-deal-signed.md"]
+    stored, _ = load_summaries(tmp_path)
+    assert stored[0].meta["source"] == "new-name.txt"
+
+
+def test_same_title_gets_distinct_slugs(tmp_path):
+    entries, _ = sync_summaries(tmp_path, [item(), item(source="b.txt", digest="d2", url="https://x.org/2")])
+    assert [e.slug for e in entries] == ["rare-earth-deal-signed", "rare-earth-deal-signed-2"]
+    assert entries[0].id != entries[1].id
+
+
+def test_id_depends_on_identity_not_on_file_or_body():
+    assert mint_id(item(source="x.txt", text="a")) == mint_id(item(source="y.txt", text="b"))
+    assert mint_id(item(url="https://a.org/1")) != mint_id(item(url="https://a.org/2"))
+    assert mint_id(item()).startswith("urn:uuid:")

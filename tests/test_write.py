@@ -1,0 +1,47 @@
+import os
+
+import pytest
+
+from generator.errors import OutputCollision
+from generator.records import OutputFile
+from generator.write import recover_output, write_site
+
+
+def test_writes_exactly_the_files_and_leaves_unchanged_ones_alone(tmp_path):
+    out = tmp_path / "_site"
+    write_site([OutputFile("a.html", b"A"), OutputFile("d/b.html", b"B"), OutputFile("old/x", b"X")], out)
+    inode = (out / "a.html").stat().st_ino
+    report = write_site([OutputFile("a.html", b"A"), OutputFile("d/b.html", b"B2")], out)
+    assert (report.written, report.unchanged, report.removed) == (1, 1, 1)
+    assert (out / "a.html").stat().st_ino == inode
+    assert (out / "d/b.html").read_bytes() == b"B2"
+    assert not (out / "old").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_failure_during_a_build_leaves_the_previous_site(tmp_path):
+    out = tmp_path / "_site"
+    write_site([OutputFile("index.html", b"v1")], out)
+    with pytest.raises(OutputCollision):
+        write_site([OutputFile("index.html", b"v2"), OutputFile("INDEX.html", b"v2")], out)
+    assert (out / "index.html").read_bytes() == b"v1"
+
+
+def test_staging_never_writes_through_hard_links(tmp_path):
+    out = tmp_path / "_site"
+    write_site([OutputFile("a.html", b"v1")], out)
+    keep = tmp_path / "copy.html"
+    os.link(out / "a.html", keep)  # another name for the live file
+    write_site([OutputFile("a.html", b"v2")], out)
+    assert keep.read_bytes() == b"v1"
+
+
+def test_recover_after_a_kill_between_renames(tmp_path):
+    out = tmp_path / "_site"
+    old = tmp_path / "._site.build-abc-old"
+    old.mkdir()
+    (old / "index.html").write_bytes(b"previous")
+    (tmp_path / "._site.build-def").mkdir()
+    recover_output(out)
+    assert (out / "index.html").read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
