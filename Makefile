@@ -9,7 +9,7 @@ SITE_URL ?=
 PORT   ?= 8000
 BUILD_ARGS := $(if $(SITE_URL),--base-url $(SITE_URL),)
 
-.PHONY: site test serve clean bench-extraction bench-summary bench-topics
+.PHONY: site test serve clean fuzz bench-extraction bench-summary bench-topics bench-build
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ test: $(VENV)/.installed-test
 
 serve: $(VENV)/.installed
 	$(BIN)/digest serve --port $(PORT) $(BUILD_ARGS)
+
+# A longer property-based run than the one in `make test` (hypothesis, many examples).
+fuzz: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py
+
+bench-build: $(VENV)/.installed-bench
+	$(BIN)/python bench/build.py
 
 bench-extraction: $(VENV)/.installed-bench
 	$(BIN)/python bench/extraction.py
