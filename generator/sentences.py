@@ -22,6 +22,9 @@ _ZH_END_RE = re.compile(r"(?:[。！？!?；]+|…+|\.{3,})[" + re.escape(CLOSER
 # Latin candidate ends: the terminator run, closing quotes, then white space.
 _EN_END_RE = re.compile(r"[.!?]+[" + re.escape(CLOSERS) + r"]*(?=\s)")
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z.&'-]*)\.$")
+# Characters looked at before a period to find the word it ends: longer than any abbreviation,
+# short enough that a long paragraph is not searched again for every period.
+WORD_WINDOW = 40
 
 # Abbreviations that (almost) never end a sentence: titles before a name, and words that
 # take a number after them.
@@ -83,7 +86,7 @@ def _latin_end(piece: str, m: re.Match) -> bool:
         return False
     if not m.group(0).startswith(".") or m.group(0).startswith(".."):
         return True  # "!", "?" or an ellipsis before a capital
-    before = _WORD_BEFORE_RE.search(piece[: m.start() + 1])
+    before = _WORD_BEFORE_RE.search(piece[max(0, m.start() - WORD_WINDOW) : m.start() + 1])
     return before is None or not _abbreviation(before.group(1), nxt_word)
 
 

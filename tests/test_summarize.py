@@ -93,3 +93,77 @@ def test_deterministic_across_calls():
 def test_empty_article():
     summary = summarize_article(make_article([], "en"))
     assert summary.summary == "" and summary.key_points == ()
+
+
+LONG_EN = [
+    "LONDON (Reuters) - The Bank of England raised interest rates to a 15-year high on Thursday to fight inflation.",
+    "The nine members of the Monetary Policy Committee voted seven to two for the increase.",
+    "Governor Andrew Bailey said the bank would do what was needed to bring inflation back to target.",
+    "Mortgage holders face higher monthly payments as lenders pass on the increase.",
+    "Economists had expected the move after figures showed prices rising faster than wages.",
+    "The pound rose against the dollar after the announcement.",
+    "Some business groups warned that higher borrowing costs could push the economy into recession.",
+    "The bank said it would keep watching wage growth and services inflation closely.",
+    "Retailers reported weaker sales in the spring as households cut spending.",
+    "House prices have fallen for four months in a row, according to the Nationwide index.",
+    "The government said it backed the bank's independence and its decision.",
+    "Opposition politicians blamed the government's economic record for the rise.",
+    "Markets expect at least one more increase before the end of the year.",
+    "The next decision is due in six weeks.",
+    "Analysts said the committee was split over how far rates still had to rise.",
+    "Unemployment remains low, which has kept pressure on wages.",
+]
+
+
+def test_leading_datelines_are_stripped_not_dropped():
+    cases = [
+        (["LONDON (Reuters) - The Bank of England raised interest rates on Thursday."], "en",
+         "The Bank of England raised interest rates on Thursday."),
+        (["(CNN) -- A gray whale swam farther than any mammal ever recorded."], "en",
+         "A gray whale swam farther than any mammal ever recorded."),
+        (["（中央社記者王小明台北20日電）行政院今天通過關鍵礦產供應鏈計畫。"], "zh-Hant",
+         "行政院今天通過關鍵礦產供應鏈計畫。"),
+    ]
+    for paragraphs, language, expected in cases:
+        assert summarize_article(make_article(paragraphs, language)).summary == expected
+
+
+def test_long_report_gets_more_than_one_sentence_within_budget():
+    summary = summarize_article(make_article(LONG_EN, "en"))
+    assert summary.summary.startswith("The Bank of England raised interest rates")
+    assert 2 <= summary.summary.count(". ") + 1 <= 3
+    assert 3 <= len(summary.key_points) <= 5
+
+
+def test_questions_and_headings_are_not_summaries():
+    article = make_article(
+        ["Is this the end of cheap money?", "Rates rose again", "The central bank raised rates by half a point on Monday."],
+        "en",
+    )
+    assert summarize_article(article).summary == "The central bank raised rates by half a point on Monday."
+
+
+def test_title_overlap_can_lift_a_later_sentence():
+    paragraphs = [
+        "It was a quiet morning in the harbour town of Kinsale.",
+        "Fishermen prepared their boats as usual.",
+        "The council voted to close the lifeboat station after 150 years of service.",
+        "Residents said they would appeal.",
+    ]
+    without = summarize_article(make_article(paragraphs, "en"))
+    with_title = summarize_article(make_article(paragraphs, "en", title="Council votes to close lifeboat station"))
+    assert "lifeboat station" not in without.summary
+    assert "lifeboat station" in with_title.summary
+
+
+def test_long_key_points_cut_at_a_clause_with_quotes_balanced():
+    long_sentence = (
+        "川普強調，這項協議已談判了約4至5個月，將有助美國掌握更多戰略性資源，"
+        "「大約一年後，我們將擁有大量的關鍵礦產與稀土，多到不知道該怎麼處理」，"
+        "他也表示美方會持續推動供應鏈自給自足，並與盟友合作。"
+    )
+    paragraphs = [ZH_HANT_REPORT[1], long_sentence, *ZH_HANT_REPORT[3:]]
+    points = summarize_article(make_article(paragraphs, "zh-Hant")).key_points
+    cut = [p for p in points if p.startswith("川普強調")]
+    assert cut and len(cut[0]) < len(long_sentence)
+    assert cut[0].count("「") == cut[0].count("」")
