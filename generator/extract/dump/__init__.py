@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...records import Block, Extracted
-from .features import Features, classify, count_texts, looks_like_menu, measure
+from .features import Features, classify, count_texts, is_stop, looks_like_menu, measure
 from .layout import Para, reflow_lines
 from .meta import find_author, find_date, find_section, find_site_name, find_tags, is_byline
-from .select import best_span, is_heading, keep_kind, weight_of
+from .select import best_span, is_heading, keep_kind, span_weights
 
 # How far above the article (in paragraphs) the headline, byline and dateline are looked for.
 HEADER_WINDOW = 12
@@ -71,7 +71,8 @@ def _header_range(start: int, title: int | None) -> range:
 def extract_dump(text: str) -> Extracted:
     """The article of a plain-text dump: its blocks and what its header lines tell."""
     page = analyse_page(text)
-    start, end = best_span([weight_of(lab, f) for lab, f in zip(page.labels, page.feats)])
+    stops = [is_stop(p.text) for p in page.paras]
+    start, end = best_span(span_weights(page.labels, page.feats, stops, [p.col for p in page.paras]))
     title = find_title(page, start) if end else None
     texts = [p.text for p in page.paras]
     header = [texts[i] for i in _header_range(start, title)]

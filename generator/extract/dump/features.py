@@ -25,6 +25,14 @@ CAPTION_RE = re.compile(
     r"|[（(](?:圖|图|攝影|摄影|Photo|Image)[／/:：][^）)]*[）)]\s*$",
     re.I,
 )
+# Lines that close an article body in news pages of the benchmark's languages.
+STOP_RE = re.compile(
+    r"^\s*(?:©|\(c\)\s|copyright\b|all rights reserved|related (?:stories|articles|links|news|content)\b|"
+    r"share this\b|more on this stor|comments?\s*(?:\(\d+\))?\s*$|leave a (?:comment|reply)|"
+    r"相關新聞|相关新闻|相關報導|相关报道|延伸閱讀|延伸阅读|版權所有|版权所有|責任編輯|责任编辑|"
+    r"читайте также|комментарии|похожие новости|czytaj (?:też|także)|komentarze|σχόλια|διαβάστε επίσης)",
+    re.I,
+)
 # Lengths are in "units": one word, or two CJK characters (a CJK sentence carries about as
 # much as an English one with half as many characters: ~40 characters vs ~20 words).
 CJK_PER_UNIT = 2
@@ -100,9 +108,15 @@ def count_texts(paras: list[Para]) -> Counter:
     return Counter(normalize_key(p.text) for p in paras)
 
 
+def is_stop(text: str) -> bool:
+    return bool(STOP_RE.search(text)) and units_of(text) <= GOOD_UNITS
+
+
 def looks_like_menu(f: Features) -> bool:
-    if f.bullet or f.form or f.word_list:
+    if f.form or f.word_list:
         return True
+    if f.bullet:  # a list of links, unless its items are sentences
+        return f.units < GOOD_UNITS or not f.ends_sentence
     if f.menu_seps >= 2 and f.sentences == 0:
         return True
     return f.menu_seps >= 3 and f.menu_seps * 8 > f.units

@@ -15,7 +15,11 @@ from ...lang import CJK_RE
 
 # Three or more spaces inside a line separate table cells in a w3m dump; prose never has
 # them (neither w3m nor lynx justifies text), while two spaces follow some sentence ends.
-CELL_GAP_RE = re.compile(r" {3,}")
+GAP_RE = re.compile(r" {2,}")
+# A narrower gap is a column edge when this many lines within GUTTER_REACH lines above or
+# below start a cell at the same column after a wide gap (prose never lines up like that).
+GUTTER_SUPPORT = 2
+GUTTER_REACH = 4
 # Both dumpers were run with 80 columns; a line this wide or wider was wrapped by the dumper.
 DUMP_WIDTH = 80
 # A line longer than this is never display text laid out by a dumper; cap work per line.
@@ -41,22 +45,84 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def split_cells(line: str) -> list[tuple[int, str]]:
-    """(start column, text) of each table cell of one physical line."""
-    line = line[:MAX_LINE_CHARS].replace("\t", "    ").rstrip()
-    cells, pos, col = [], 0, 0
-    stripped = line.lstrip(" ")
-    col = pos = len(line) - len(stripped)
-    for m in CELL_GAP_RE.finditer(line, pos):
-        piece = line[pos:m.start()]
-        if piece.strip():
-            cells.append((col, piece))
-        col += display_width(line[pos:m.end()])
-        pos = m.end()
-    piece = line[pos:]
-    if piece.strip():
-        cells.append((col, piece))
-    return cells
+def _occupancy(line: str) -> tuple[bytearray, list[int]]:
+    """1/0 per display column (non-space or not), and the display column of each character."""
+    if line.isascii():
+        return bytearray(line.encode("ascii").translate(_OCC_TABLE)), list(range(len(line) + 1))
+    occ, cols, col = bytearray(), [], 0
+    for ch in line:
+        cols.append(col)
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        occ.extend(b"\0" * w if ch == " " else b"\1" * w)
+        col += w
+    cols.append(col)
+    return occ, cols
+
+
+_OCC_TABLE = bytes(0 if b == 32 else 1 for b in range(256))
+
+
+def _gap_starts(line: str, cols: list[int]) -> tuple[set[int], set[int]]:
+    """Display columns where text resumes after 2+ spaces, and the subset after 3+ spaces."""
+    first = len(line) - len(line.lstrip(" "))
+    wide, sure = set(), set()
+    for m in GAP_RE.finditer(line, first):
+        if m.end() < len(line):
+            wide.add(cols[m.end()])
+            if m.end() - m.start() >= 3:
+                sure.add(cols[m.end()])
+    return wide, sure
+
+
+def _supported(c: int, i: int, occs: list[bytearray], wides: list[set[int]]) -> bool:
+    """Do nearby lines, joined to line i by a blank column c-1, start a cell at column c?"""
+    support = 0
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(occs) and abs(j - i) <= GUTTER_REACH:
+            if c - 1 < len(occs[j]) and occs[j][c - 1]:
+                break
+            support += c in wides[j]
+            j += step
+    return support >= GUTTER_SUPPORT
+
+
+def split_columns(lines: list[str]) -> list[list[tuple[int, str]]]:
+    """(start column, text) of each table cell of every line.
+
+    A cell starts after three or more spaces, or after a narrower gap that lines nearby
+    (above or below, through a blank column) confirm as a column edge: w3m packs side-by-side
+    columns with as little as one space between them.
+    """
+    lines = [ln[:MAX_LINE_CHARS].replace("\t", "    ").rstrip() for ln in lines]
+    occ_cols = [_occupancy(ln) for ln in lines]
+    occs = [oc[0] for oc in occ_cols]
+    gaps = [_gap_starts(ln, oc[1]) for ln, oc in zip(lines, occ_cols)]
+    wides = [g[0] for g in gaps]
+    rows = []
+    for i, line in enumerate(lines):
+        occ, cols = occ_cols[i]
+        splits = set(gaps[i][1])
+        near = set().union(*wides[max(0, i - GUTTER_REACH): i + GUTTER_REACH + 1]) - splits
+        first = len(line) - len(line.lstrip(" "))
+        for c in near:
+            if first < c - 1 < len(occ) - 1 and not occ[c - 1] and occ[c] and _supported(c, i, occs, wides):
+                splits.add(c)
+        rows.append(_cut(line, cols, splits))
+    return rows
+
+
+def _cut(line: str, cols: list[int], splits: set[int]) -> list[tuple[int, str]]:
+    cells, start = [], None
+    for k, ch in enumerate(line):
+        if start is not None and cols[k] in splits:
+            cells.append((cols[start], line[start:k]))
+            start = None
+        if start is None and ch != " ":
+            start = k
+    if start is not None:
+        cells.append((cols[start], line[start:]))
+    return [(col, text.strip()) for col, text in cells if text.strip()]
 
 
 def _is_wide(ch: str) -> bool:
@@ -99,14 +165,13 @@ def _continues(prev_end: int, width: int, nxt: str) -> bool:
 
 def reflow_lines(text: str) -> list[Para]:
     """Paragraphs of a dump, in reading order; wrapped lines joined."""
-    rows = [split_cells(line) for line in text.splitlines()]
+    rows = split_columns(text.splitlines())
     widths = _track_widths(rows)
     done: list[tuple[int, int, list[str], bool]] = []
     open_: dict[int, tuple[int, list[str], int, bool]] = {}  # col -> (line, pieces, end, bullet)
     for i, cells in enumerate(rows):
         still: dict[int, tuple[int, list[str], int, bool]] = {}
         for col, piece in cells:
-            piece = piece.strip()
             end = col + display_width(piece)
             cur = open_.pop(col, None)
             if cur and _continues(cur[2], widths[col], piece):

@@ -18,6 +18,43 @@ SHORT_WEIGHT = -2.0
 HEADING_MAX_UNITS = 24
 
 
+# A body-like paragraph with no body-like neighbour is most often a teaser in a list of
+# headlines with blurbs; it keeps this share of its weight.
+ISOLATED_SHARE = 0.3
+# Lines that close an article (copyright, "related stories", share and comment bars) weigh
+# as much as a long paragraph, so the article span does not run past them.
+STOP_WEIGHT = -30.0
+
+
+# Neighbours are looked for in the same column (w3m interleaves side-by-side columns line by
+# line) this many paragraphs away at most.
+NEIGHBOUR_REACH = 12
+
+
+def span_weights(labels: list[str], feats: list[Features], stops: list[bool], cols: list[int]) -> list[float]:
+    weights = [weight_of(lab, f) for lab, f in zip(labels, feats)]
+    body = [lab == "good" or (lab == "short" and f.ends_sentence) for lab, f in zip(labels, feats)]
+    for i, lab in enumerate(labels):
+        if stops[i]:
+            weights[i] = STOP_WEIGHT
+        elif lab == "good" and not _has_body_neighbour(i, body, labels, cols):
+            weights[i] *= ISOLATED_SHARE
+    return weights
+
+
+def _has_body_neighbour(i: int, body: list[bool], labels: list[str], cols: list[int]) -> bool:
+    """Is the nearest paragraph of the same column, before or after, body-like?"""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(labels) and abs(j - i) <= NEIGHBOUR_REACH:
+            if cols[j] == cols[i] and labels[j] != "caption":
+                if body[j]:
+                    return True
+                break
+            j += step
+    return False
+
+
 def weight_of(label: str, f: Features) -> float:
     if label == "good":
         return f.units
@@ -51,7 +88,7 @@ def keep_kind(i: int, labels: list[str], feats: list[Features], end: int) -> str
     """Block kind of paragraph i inside the span, or None to drop it."""
     label, f = labels[i], feats[i]
     if label == "good":
-        return "paragraph"
+        return "list_item" if f.bullet else "paragraph"
     if label != "short":
         return None
     nxt = labels[i + 1] if i + 1 < end else None
