@@ -19,8 +19,11 @@ OPENERS = "「『“‘\"'（(【《〈["
 
 # Chinese sentence ends; "；" is included because Chinese news chains independent clauses with it.
 _ZH_END_RE = re.compile(r"(?:[。！？!?；]+|…+|\.{3,})[" + re.escape(CLOSERS) + r"]*")
-# Latin candidate ends: the terminator run, closing quotes, then white space.
-_EN_END_RE = re.compile(r"[.!?]+[" + re.escape(CLOSERS) + r"]*(?=\s)")
+# Latin candidate ends: the terminator run, closing quotes, then white space; or a period glued
+# to the next sentence's capitalised word where scraped paragraphs were joined ("BST.Hampshire").
+_EN_END_RE = re.compile(
+    r"[.!?]+[" + re.escape(CLOSERS) + r"]*(?=\s)|(?:(?<=[a-z0-9]{2})|(?<=[A-Z]{3}))\.(?=[A-Z][a-z]{2})"
+)
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z.&'-]*)\.$")
 # Characters looked at before a period to find the word it ends: longer than any abbreviation,
 # short enough that a long paragraph is not searched again for every period.
@@ -82,6 +85,8 @@ def _split_latin(piece: str) -> list[str]:
 
 def _latin_end(piece: str, m: re.Match) -> bool:
     nxt_word = piece[m.end() :].lstrip()
+    if nxt_word and m.end() < len(piece) and not piece[m.end()].isspace():
+        return True  # a glued end: the pattern already demanded a capitalised word
     if not nxt_word or not _starts_sentence(nxt_word):
         return False
     if not m.group(0).startswith(".") or m.group(0).startswith(".."):

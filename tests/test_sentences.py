@@ -30,6 +30,8 @@ CASES = [
     ("en", 'He said "It is over." Then he left.', ['He said "It is over."', "Then he left."]),
     ("en", "Use tools, e.g. hammers. Done.", ["Use tools, e.g. hammers.", "Done."]),
     ("en", "V. Stiviano must pay $2.6 million.", ["V. Stiviano must pay $2.6 million."]),
+    ("en", "It happened at 00:00 BST.Police said a man fled.", ["It happened at 00:00 BST.", "Police said a man fled."]),
+    ("en", "Visit example.com today. The site loads.", ["Visit example.com today.", "The site loads."]),
     ("en", "", []),
 ]
 
