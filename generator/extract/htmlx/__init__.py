@@ -1,0 +1,51 @@
+"""HTML extraction: parse once, read metadata, clean, find the article container, write blocks.
+
+    parse.py   string -> lxml tree (bulk stripped, hostile input contained)
+    clean.py   chrome and hidden elements removed, captions collected
+    score.py   the article container (readability's scoring in CJK-aware units)
+    blocks.py  container -> typed blocks, boilerplate pruned
+"""
+
+from __future__ import annotations
+
+from ...lang import detect_language
+from ...records import Block, Extracted
+from ..metadata import extract_metadata
+from .blocks import write_blocks
+from .clean import clean_tree
+from .parse import parse_html
+from .score import find_content
+from .text import collapse
+
+
+def _same(a: str, b: str) -> bool:
+    return collapse(a).casefold() == collapse(b).casefold()
+
+
+def _drop_headline(blocks: list[Block], title: str) -> list[Block]:
+    """The headline is shown as the title: drop its first occurrence among the leading blocks."""
+    for i, block in enumerate(blocks[:3]):
+        if title and _same(block.text, title):
+            return blocks[:i] + blocks[i + 1:]
+    return blocks
+
+
+def extract_html(html: str, url: str | None = None) -> Extracted:
+    root = parse_html(html)
+    meta = extract_metadata(root)
+    captions = clean_tree(root)
+    blocks = _drop_headline(write_blocks(find_content(root)), meta.title)
+    body = "\n".join(b.text for b in blocks[:40])
+    language = detect_language(meta.title + "\n" + body) if body else None
+    return Extracted(
+        title=meta.title,
+        blocks=tuple(blocks),
+        published=meta.published,
+        author=meta.author,
+        site_name=meta.site_name,
+        url=meta.url,
+        language=language if language != "und" else None,
+        section=meta.section,
+        tags=meta.tags,
+        captions=captions,
+    )

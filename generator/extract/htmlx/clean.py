@@ -1,0 +1,52 @@
+"""Tree cleaning before any scoring: drop what is never article text, collect figure captions."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .text import collapse
+
+# Elements removed with their content: interactive, embedded or structural chrome.
+DROP_TAGS = (
+    "script", "style", "noscript", "template", "svg", "math", "canvas", "iframe", "frame",
+    "frameset", "object", "embed", "applet", "audio", "video", "map", "input", "select",
+    "textarea", "button", "option", "label", "nav", "dialog", "head", "link", "meta",
+)
+CAPTION_TAGS = ("figcaption",)
+# class/id tokens that mark an image caption (figcaption is not used by older news templates).
+_CAPTION_RE = re.compile(r"(?:^|[\s_-])(?:caption|wp-caption-text|img-?desc|photo-?desc|pic-?text)", re.I)
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _is_hidden(el: etree._Element) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true" and len(el) == 0:
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE_RE.search(style))
+
+
+def clean_tree(root: etree._Element) -> tuple[str, ...]:
+    """Remove chrome in place; return the figure captions found (text, in document order)."""
+    etree.strip_elements(root, *DROP_TAGS, with_tail=False)
+    hidden = [el for el in root.iter(etree.Element) if _is_hidden(el)]
+    for el in hidden:
+        if el.getparent() is not None:
+            el.drop_tree()
+    captions: list[str] = []
+    for el in list(root.iter(*CAPTION_TAGS)):
+        _take_caption(el, captions)
+    for el in list(root.iter("div", "p", "span", "td")):
+        cls = (el.get("class") or "") + " " + (el.get("id") or "")
+        if el.getparent() is not None and _CAPTION_RE.search(cls):
+            _take_caption(el, captions)
+    return tuple(captions)
+
+
+def _take_caption(el: etree._Element, captions: list[str]) -> None:
+    text = collapse(" ".join(el.itertext()))
+    if text and text not in captions and len(text) < 1000:
+        captions.append(text)
+    if len(text) < 1000:
+        el.drop_tree()

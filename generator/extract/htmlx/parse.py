@@ -1,0 +1,95 @@
+"""Decoded HTML -> one lxml tree, parsed once, with the bulk that never holds article text removed.
+
+Saved pages carry megabytes that are not text: SingleFile inlines images as base64 `data:` URIs and
+whole stylesheets in `<style>` and `style=""`.  They are cut out of the string before parsing, in
+linear time, so that a 50 MB page costs what its text costs.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from ...errors import SourceError
+
+# A data: URI payload is cut at the first character that cannot be part of it; 100 characters of
+# media type and parameters is far more than any real one.
+_DATA_URI_RE = re.compile(r"data:[^,\"'\s<>]{0,100},[^\"')\s<>]{64,}", re.I)
+# Elements whose content is never article text; their bodies are cut before parsing.
+_RAW_TAGS = ("script", "style", "noscript", "template", "svg")
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]{0,200}\?>", re.I)
+
+_PARSER = lxml.html.HTMLParser(
+    remove_comments=True,
+    remove_pis=True,
+    no_network=True,
+    encoding="utf-8",
+    huge_tree=False,  # keep libxml2's depth and size limits: hostile nesting stops at 256 levels
+)
+
+
+class EmptyDocument(SourceError):
+    def __init__(self, reason: str):
+        super().__init__("<html>", reason)
+
+
+def _drop_spans(html: str, tag: str) -> str:
+    """Remove <tag ...>...</tag> spans in one left-to-right pass (no regex backtracking)."""
+    lower = html.lower()
+    opener, closer = "<" + tag, "</" + tag
+    out, pos = [], 0
+    while True:
+        start = lower.find(opener, pos)
+        if start < 0:
+            break
+        after = lower[start + len(opener): start + len(opener) + 1]
+        if after and (after.isalnum() or after in "-_"):
+            out.append(html[pos: start + 1])  # <styles> or <svgfoo>: not ours
+            pos = start + 1
+            continue
+        end = lower.find(closer, start)
+        if tag == "script" and "ld+json" in lower[start: lower.find(">", start, start + 500)]:
+            keep_to = len(html) if end < 0 else end  # JSON-LD metadata stays for metadata.py
+            out.append(html[pos:keep_to])
+            pos = keep_to
+            if end < 0:
+                break
+            out.append(html[pos: pos + len(closer)])
+            pos += len(closer)
+            continue
+        out.append(html[pos:start])
+        if end < 0:
+            pos = len(html)
+            break
+        close_end = lower.find(">", end)
+        pos = len(html) if close_end < 0 else close_end + 1
+    out.append(html[pos:])
+    return "".join(out)
+
+
+def strip_bulk(html: str) -> str:
+    """The page without NULs, inline binary payloads, scripts and stylesheets."""
+    html = html.replace("\x00", "")
+    html = _XML_DECL_RE.sub("", html)
+    if "data:" in html:
+        html = _DATA_URI_RE.sub("data:,", html)
+    for tag in _RAW_TAGS:
+        if "<" + tag in html.lower():
+            html = _drop_spans(html, tag)
+    return html
+
+
+def parse_html(html: str) -> etree._Element:
+    """The <html> element of the page; raises EmptyDocument when there is nothing to parse."""
+    data = strip_bulk(html).encode("utf-8", errors="replace")
+    if not data.strip():
+        raise EmptyDocument("empty document")
+    try:
+        root = lxml.html.document_fromstring(data, parser=_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        raise EmptyDocument(f"unparsable HTML: {exc}") from exc
+    if root is None:
+        raise EmptyDocument("empty document")
+    return root

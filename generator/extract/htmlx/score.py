@@ -1,0 +1,132 @@
+"""Find the article container: readability's paragraph scoring, measured in CJK-aware units.
+
+Each element holding inline text is a "paragraph" worth 1 + its clause punctuation + its length
+(capped); the worth flows to its ancestors with decreasing weight.  A candidate's score is then
+scaled by class/id hints and by its share of non-link text.  Lengths count one unit per CJK
+character and per Latin word, so Chinese pages are neither favoured nor starved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .inline import inline_text
+from .tags import BLOCK_TAGS, PARAGRAPH_TAGS, class_weight
+from .text import collapse, commas, units
+
+# readability ignores paragraphs under 25 characters; 25 Latin characters are about 4 words.
+MIN_PARAGRAPH_UNITS = 4
+# Length bonus: one point per 20 units, at most 3 (readability: one per 100 characters, max 3).
+UNITS_PER_POINT = 20
+MAX_LENGTH_POINTS = 3
+# How far up a paragraph's worth flows, and the divisor at each level (readability >= 0.8).
+ANCESTOR_DIVISORS = (1, 2, 6, 9)
+# readability's base score per container tag.
+TAG_BASE = {"div": 5, "article": 8, "main": 5, "section": 3, "td": 3, "pre": 3, "blockquote": 3,
+            "form": -3, "ol": -3, "ul": -3, "dl": -3, "dd": -3, "dt": -3, "li": -3, "th": -5}
+# Candidates whose raw score is this share of the best are worth checking for link density.
+SHORTLIST = 12
+
+
+@dataclass(frozen=True)
+class Candidate:
+    element: object
+    score: float
+    text_units: float
+    link_density: float
+
+
+def _paragraph_worth(text: str) -> float:
+    return 1 + commas(text) + min(units(text) / UNITS_PER_POINT, MAX_LENGTH_POINTS)
+
+
+def score_paragraphs(root) -> dict:
+    """Raw scores per candidate element (id(el) -> [el, score])."""
+    scores: dict[int, list] = {}
+    for el in root.iter(*BLOCK_TAGS):
+        text = collapse(inline_text(el)[0])
+        if not text or units(text) < MIN_PARAGRAPH_UNITS:
+            continue
+        worth = _paragraph_worth(text)
+        targets = [] if el.tag in PARAGRAPH_TAGS else [el]
+        targets.extend(el.iterancestors())
+        level = 0
+        for target in targets:
+            if level >= len(ANCESTOR_DIVISORS):
+                break
+            if target.tag in ("html",):
+                break
+            entry = scores.get(id(target))
+            if entry is None:
+                base = TAG_BASE.get(target.tag, 0) + class_weight(target)
+                entry = scores[id(target)] = [target, float(base), 0.0]
+            entry[2] += worth / ANCESTOR_DIVISORS[level]
+            level += 1
+    for entry in scores.values():
+        # The tag/class bonus can at most double what the paragraphs earned: an empty
+        # <div class="main"> must not beat a real article body.
+        base, worth = entry[1], entry[2]
+        entry[1] = worth + (min(base, worth) if base > 0 else base)
+    return scores
+
+
+def subtree_text(el) -> tuple[float, float]:
+    """(units of all text, units of link text) under el."""
+    total = units(collapse(" ".join(el.itertext())))
+    links = sum(units(collapse(" ".join(a.itertext()))) for a in el.iter("a"))
+    return total, links
+
+
+def find_content(root) -> list:
+    """The elements holding the article, in document order ([] when nothing scores)."""
+    scores = score_paragraphs(root)
+    best = best_candidate(scores)
+    if best is None:
+        return []
+    return sibling_content(best, scores)
+
+
+def best_candidate(scores: dict) -> Candidate | None:
+    ranked = sorted(scores.values(), key=lambda e: e[1], reverse=True)[:SHORTLIST]
+    best: Candidate | None = None
+    for el, raw, _ in ranked:
+        if best is not None and raw <= best.score:
+            break
+        total, links = subtree_text(el)
+        density = min(1.0, links / total) if total else 1.0
+        cand = Candidate(el, raw * (1 - density), total, density)
+        if best is None or cand.score > best.score:
+            best = cand
+    return best
+
+
+def sibling_content(best: Candidate, scores: dict | None = None) -> list:
+    """The candidate plus siblings that look like more of the same article (readability)."""
+    parent = best.element.getparent()
+    if parent is None:
+        return [best.element]
+    threshold = max(10.0, best.score * 0.2)
+    out = []
+    for sib in parent:
+        if sib is best.element:
+            out.append(sib)
+            continue
+        if not isinstance(sib.tag, str):
+            continue
+        entry = scores.get(id(sib)) if scores else None
+        bonus = 0.2 * best.score if sib.get("class") and sib.get("class") == best.element.get("class") else 0
+        if entry is not None and entry[1] + bonus >= threshold:
+            out.append(sib)
+        elif sib.tag == "p" and _good_paragraph(sib):
+            out.append(sib)
+    return out
+
+
+def _good_paragraph(el) -> bool:
+    text, links = inline_text(el)
+    text = collapse(text)
+    n = units(text)
+    density = units(links) / n if n else 1
+    if n > 25 and density < 0.25:
+        return True
+    return 0 < n <= 25 and density == 0 and text[-1:] in ".。!?！？"
