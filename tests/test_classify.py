@@ -111,11 +111,23 @@ def test_us_pronoun_is_not_the_united_states(rules):
 
 
 def test_title_counts_more_than_body(rules):
-    body = [FILLER] * 6
+    body = [FILLER, "澳洲將取得核潛艦。", FILLER, "核潛艦將在2030年代交付。", FILLER]
     in_title = article("澳英美聯盟擴大合作", *body)
-    in_body = article("今日新聞", *body[:3], "澳英美聯盟擴大合作。", *body[3:])
+    in_body = article("今日新聞", *body, "澳英美聯盟擴大合作。")
     score = {a.title: next(s.score for s in classify_article(a, rules) if s.slug == "aukus") for a in (in_title, in_body)}
     assert score["澳英美聯盟擴大合作"] > score["今日新聞"]
+
+
+def test_a_title_hit_alone_is_a_hook_not_the_subject(rules):
+    hook = article("澳英美聯盟擴大合作", *[FILLER] * 8)
+    assert "aukus" not in topics_of(hook, rules)
+
+
+def test_third_party_makes_a_sentence_multilateral(rules):
+    bilateral = article("", "美國與中國談判。", FILLER)
+    crowded = article("", "美國、日本與中國談判。", FILLER)
+    scores = [next(s.score for s in classify_article(a, rules) if s.slug == "us-china") for a in (bilateral, crowded)]
+    assert scores[0] > scores[1] > 0
 
 
 def test_lead_counts_more_than_later_paragraphs(rules):

@@ -22,7 +22,7 @@ DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 DASH_CLASS = "\\-" + DASHES[1:]  # for use inside [...]
 TOPIC_KEYS = ("slug", "names", "description", "threshold", "aliases", "pair")
 ALIAS_KEYS = ("text", "weight", "match_case", "both_sides")
-PAIR_KEYS = ("weight", "left", "right")
+PAIR_KEYS = ("weight", "left", "right", "others")
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class Pair:
     weight: float
     left: tuple[Alias, ...]
     right: tuple[Alias, ...]
+    others: tuple[Alias, ...] = ()  # third parties: a sentence naming one is not bilateral
 
 
 @dataclass(frozen=True)
@@ -206,9 +207,10 @@ def _parse_pair(value: Any, where: str, problems: list[str]) -> Pair | None:
     if not _is_positive(weight):
         problems.append(f"{where}.weight: expected a positive number, got {weight!r}")
     sides = [_parse_terms(value.get(side), f"{where}.{side}", problems) for side in ("left", "right")]
+    others = _parse_terms(value["others"], f"{where}.others", problems) if "others" in value else ()
     if len(problems) > before:
         return None
-    return Pair(float(weight), *sides)
+    return Pair(float(weight), *sides, others)
 
 
 def _parse_terms(value: Any, where: str, problems: list[str]) -> tuple[Alias, ...]:
