@@ -27,6 +27,7 @@ class SiteConfig:
     templates_dir: Path
     feed_items: int
     page_size: int
+    search: bool
     about_title: str
     about_text: str
     topics: tuple  # tuple[classify.TopicRule, ...]
@@ -39,6 +40,10 @@ class SiteConfig:
 
 def _str(v: Any) -> str | None:
     return None if isinstance(v, str) else f"expected a string, got {v!r}"
+
+
+def _bool(v: Any) -> str | None:
+    return None if isinstance(v, bool) else f"expected true or false, got {v!r}"
 
 
 def _positive_int(v: Any) -> str | None:
@@ -72,6 +77,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], str | None], Any]]] = {
         "templates": (_str, "templates"),
     },
     "feed": {"items": (_positive_int, 50)},
+    "search": {"enabled": (_bool, True)},
     "pages": {"size": (_positive_int, 20)},
     "about": {"title": (_str, "About"), "text": (_str, "")},
 }
@@ -147,6 +153,7 @@ def load_config(path: Path, base_url: str | None = None) -> SiteConfig:
         templates_dir=root / sec["paths"]["templates"],
         feed_items=sec["feed"]["items"],
         page_size=sec["pages"]["size"],
+        search=sec["search"]["enabled"],
         about_title=sec["about"]["title"],
         about_text=sec["about"]["text"],
         topics=topics,

@@ -7,6 +7,7 @@ date is the newest entry's date, never the clock, so two builds give the same by
 from __future__ import annotations
 
 import datetime as dt
+import json
 from html import escape
 
 from feedgen.feed import FeedGenerator
@@ -90,6 +91,29 @@ def build_feed(config: SiteConfig, entries: list[Entry], title: str, base: str, 
     return fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
 
 
+def build_json_feed(config: SiteConfig, entries: list[Entry], title: str, base: str,
+                    labels: dict[str, str], topic_names: dict[str, str]) -> bytes:
+    """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
+    items = []
+    for e in sort_entries(entries)[: config.feed_items]:
+        page_url = f"{config.base_url}articles/{e.slug}/"
+        item = {"id": e.id, "url": page_url, "title": e.title,
+                "content_html": item_html(e, page_url, labels), "summary": e.summary,
+                "language": e.language, "tags": [topic_names[t] for t in e.topics if t in topic_names]}
+        if e.url and e.url.startswith(("http://", "https://")):
+            item["external_url"] = e.url
+        when = entry_datetime(e)
+        if when:
+            item["date_published"] = when.isoformat()
+        if e.author:
+            item["authors"] = [{"name": e.author}]
+        items.append(item)
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": title,
+            "home_page_url": config.base_url + base, "feed_url": f"{config.base_url}{base}feed.json",
+            "description": config.description, "language": config.language, "items": items}
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def render_feeds(config: SiteConfig, entries: list[Entry], labels: dict[str, str]) -> list[OutputFile]:
     topics = topic_views(config, entries)
     names = {t["slug"]: t["name"] for t in topics}
@@ -100,4 +124,5 @@ def render_feeds(config: SiteConfig, entries: list[Entry], labels: dict[str, str
     for base, title, chosen in targets:
         for kind, name in (("rss", "feed.xml"), ("atom", "atom.xml")):
             files.append(OutputFile(base + name, build_feed(config, chosen, title, base, kind, labels, names)))
+        files.append(OutputFile(base + "feed.json", build_json_feed(config, chosen, title, base, labels, names)))
     return files

@@ -16,6 +16,7 @@ from .extract import extract_article
 from .feed import render_feeds
 from .records import BuildReport, Digested, Source
 from .render import load_labels, render_site
+from .search import INDEX_DIR, index_search, search_language
 from .summaries import sync_summaries
 from .summarize import summarize_article
 from .write import write_site
@@ -72,7 +73,9 @@ def build(config: SiteConfig) -> BuildReport:
     report.warnings.extend(warnings)
     labels = load_labels(config.templates_dir, config.language)
     files = render_site(config, entries) + render_feeds(config, entries, labels)
-    written = write_site(files, config.output_dir)
+    language = search_language([e.language for e in entries], config.language)
+    finalize = (lambda stage: index_search(stage, language)) if config.search else None
+    written = write_site(files, config.output_dir, finalize=finalize, finalize_dir=INDEX_DIR + "/")
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
     report.seconds = time.perf_counter() - started
     return report

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .config import SiteConfig
 from .markup import render_markdown, safe_url
@@ -111,10 +111,32 @@ def feed_links(config: SiteConfig, base: str, title: str) -> list[dict]:
     return [
         {"type": "application/rss+xml", "title": f"{title} (RSS)", "label": "RSS", "target": f"{base}feed.xml"},
         {"type": "application/atom+xml", "title": f"{title} (Atom)", "label": "Atom", "target": f"{base}atom.xml"},
+        {"type": "application/feed+json", "title": f"{title} (JSON Feed)", "label": "JSON Feed",
+         "target": f"{base}feed.json"},
     ]
 
 
-def page_specs(config: SiteConfig, entries: list[Entry], topics: list[dict]) -> list[PageSpec]:
+def month_groups(views: list[dict]) -> list[tuple[str, list[dict]]]:
+    """[("2025-10", entries), ...] newest month first; undated entries under "undated"."""
+    groups: dict[str, list[dict]] = {}
+    for v in views:
+        key = v["published"][:7] if v["published"] and len(v["published"]) >= 7 else "undated"
+        groups.setdefault(key, []).append(v)
+    return sorted(groups.items(), key=lambda kv: (kv[0] != "undated", kv[0]), reverse=True)
+
+
+def archive_specs(views: list[dict], site_feeds: list[dict], labels: dict) -> list[PageSpec]:
+    months = month_groups(views)
+    index = [{"key": k, "count": len(v), "target": f"archive/{k}/"} for k, v in months]
+    specs = [PageSpec("archive/index.html", "archive.html", labels["archive"],
+                      {"months": index, "feeds": site_feeds, "entries": []})]
+    for key, chosen in months:
+        specs.append(PageSpec(f"archive/{key}/index.html", "archive.html", f"{labels['archive']} {key}",
+                              {"months": [], "month": key, "entries": chosen, "feeds": site_feeds}))
+    return specs
+
+
+def page_specs(config: SiteConfig, entries: list[Entry], topics: list[dict], labels: dict) -> list[PageSpec]:
     views = [entry_view(e) for e in sort_entries(entries)]
     site_feeds = feed_links(config, "", config.title)
     specs: list[PageSpec] = []
@@ -131,11 +153,13 @@ def page_specs(config: SiteConfig, entries: list[Entry], topics: list[dict]) -> 
                                    "description": t["description"]}))
     for v in views:
         specs.append(PageSpec(f"articles/{v['slug']}/index.html", "article.html", v["title"],
-                              {"e": v, "feeds": site_feeds, "og_type": "article",
+                              {"e": v, "feeds": site_feeds, "og_type": "article", "lang": v["language"],
                                "description": _plain_summary(v["summary"])}))
     about = {"feeds": site_feeds, "heading": config.about_title,
              "about_html": Markup(render_markdown(config.about_text))}
     specs.append(PageSpec("about/index.html", "about.html", config.about_title, about))
+    specs.extend(archive_specs(views, site_feeds, labels))
+    specs.append(PageSpec("search/index.html", "search.html", labels["search"], {"feeds": site_feeds}))
     specs.append(PageSpec("404.html", "404.html", "404", {"feeds": site_feeds}))
     return specs
 
@@ -161,6 +185,7 @@ def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, sha
         "description": ctx.pop("description", ""),
         "feeds": feeds,
         "og_type": ctx.pop("og_type", "website"),
+        "lang": ctx.pop("lang", config.language),
         "heading": ctx.pop("heading", spec.title),
         "intro": ctx.pop("intro", ""),
     }
@@ -179,10 +204,31 @@ def render_site(config: SiteConfig, entries: list[Entry]) -> list[OutputFile]:
     topics = topic_views(config, entries)
     shared = {
         "site": {"title": config.title, "description": config.description, "language": config.language,
-                 "base_url": config.base_url},
+                 "base_url": config.base_url, "base_path": config.base_path},
         "labels": load_labels(config.templates_dir, config.language),
         "topics": topics,
         "topics_by_slug": {t["slug"]: t for t in topics},
     }
-    pages = [render_page(env, config, spec, shared) for spec in page_specs(config, entries, topics)]
-    return pages + static_files(config.templates_dir)
+    specs = page_specs(config, entries, topics, shared["labels"])
+    pages = [render_page(env, config, spec, shared) for spec in specs]
+    return pages + [sitemap(config, specs), robots(config)] + static_files(config.templates_dir)
+
+
+def sitemap(config: SiteConfig, specs: list[PageSpec]) -> OutputFile:
+    """sitemap.xml of every HTML page but 404, sorted by URL; article pages carry their date."""
+    rows = []
+    for spec in sorted(specs, key=lambda s: url_of(s.path)):
+        if spec.path == "404.html":
+            continue
+        loc = escape(config.base_url + url_of(spec.path))
+        published = spec.context.get("e", {}).get("published") if spec.template == "article.html" else None
+        lastmod = f"<lastmod>{escape(published[:10])}</lastmod>" if published else ""
+        rows.append(f"  <url><loc>{loc}</loc>{lastmod}</url>")
+    body = "\n".join(rows)
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+           f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}\n</urlset>\n')
+    return OutputFile("sitemap.xml", xml.encode("utf-8"))
+
+
+def robots(config: SiteConfig) -> OutputFile:
+    return OutputFile("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode())

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .errors import OutputCollision
 from .records import OutputFile
@@ -78,10 +79,12 @@ def _relpaths(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() or p.is_symlink()}
 
 
-def _fill(stage: Path, files: list[OutputFile]) -> WriteReport:
+def _fill(stage: Path, files: list[OutputFile], keep: str | None) -> WriteReport:
     wanted = {f.path for f in files}
     removed = 0
     for rel in sorted(_relpaths(stage) - wanted):
+        if keep and rel.startswith(keep):
+            continue
         (stage / rel).unlink()
         removed += 1
     written = unchanged = 0
@@ -109,14 +112,18 @@ def check_collisions(files: list[OutputFile]) -> None:
         seen.add(key)
 
 
-def write_site(files: list[OutputFile], out: Path) -> WriteReport:
-    """Replace `out` with exactly `files`, atomically."""
+def write_site(files: list[OutputFile], out: Path, finalize: Callable[[Path], None] | None = None,
+               finalize_dir: str | None = None) -> WriteReport:
+    """Replace `out` with exactly `files`, atomically. `finalize(stage)` may then add files of its
+    own under `finalize_dir/` (e.g. a search index); they are left to it, not counted here."""
     check_collisions(files)
     out.parent.mkdir(parents=True, exist_ok=True)
     recover_output(out)
     stage = _stage(out)
     try:
-        report = _fill(stage, files)
+        report = _fill(stage, files, finalize_dir if finalize else None)
+        if finalize is not None:
+            finalize(stage)
         stage.chmod(0o755)
         if out.is_dir() and _exchange(stage, out):
             shutil.rmtree(stage)

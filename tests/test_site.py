@@ -39,8 +39,8 @@ def test_article_page_language_and_links(site, seed_text):
     build_fixture(site, seed_text)
     name = next(p for p in site.files() if p.startswith("articles/") and "AUKUS" not in p and "關鍵礦產" in p)
     doc = lxml_html.fromstring(site.files()[name])
-    assert doc.get("lang") == "en"
-    assert doc.xpath("//article[@class='entry']/@lang") == ["zh-Hant"]
+    assert doc.get("lang") == "zh-Hant"  # the page's main content is the article
+    assert doc.xpath("//header/@lang") == ["en"] and doc.xpath("//footer/@lang") == ["en"]
     assert doc.xpath("//link[@rel='canonical']/@href")[0].startswith("https://example.github.io/digest/articles/")
     # every internal link resolves to a file of the site
     from posixpath import dirname, join, normpath

@@ -1,0 +1,14 @@
+// Starts Pagefind's UI on the search page, under the site's base path, and runs the query
+// passed as ?q= by the search box on every page. Kept in a file (no inline script) for the CSP.
+(function () {
+  var box = document.getElementById("search");
+  if (!box || typeof PagefindUI === "undefined") return;
+  var ui = new PagefindUI({
+    element: "#search",
+    baseUrl: box.getAttribute("data-base-url") || "/",
+    showImages: false,
+    resetStyles: false
+  });
+  var q = new URLSearchParams(window.location.search).get("q");
+  if (q) ui.triggerSearch(q);
+})();
