@@ -7,6 +7,8 @@ of `Para` records: one per paragraph, in reading order of its first line.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,6 +22,8 @@ GAP_RE = re.compile(r" {2,}")
 # below start a cell at the same column after a wide gap (prose never lines up like that).
 GUTTER_SUPPORT = 2
 GUTTER_REACH = 4
+# lynx indents the first line of some paragraphs by up to four columns.
+FIRST_INDENT_MAX = 4
 # Both dumpers were run with 80 columns; a line this wide or wider was wrapped by the dumper.
 DUMP_WIDTH = 80
 # A line longer than this is never display text laid out by a dumper; cap work per line.
@@ -49,17 +53,31 @@ def _occupancy(line: str) -> tuple[bytearray, list[int]]:
     """1/0 per display column (non-space or not), and the display column of each character."""
     if line.isascii():
         return bytearray(line.encode("ascii").translate(_OCC_TABLE)), list(range(len(line) + 1))
-    occ, cols, col = bytearray(), [], 0
-    for ch in line:
-        cols.append(col)
-        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        occ.extend(b"\0" * w if ch == " " else b"\1" * w)
-        col += w
-    cols.append(col)
+    occ = bytearray(line.translate(_OCC_MAP), "latin-1")
+    cols = [0, *itertools.accumulate(line.translate(_WIDTH_MAP).encode("latin-1"))]
     return occ, cols
 
 
+class _CharMap(dict):
+    """str.translate table computed per character on first use (display width of each)."""
+
+    def __init__(self, occupancy: bool):
+        super().__init__()
+        self.occupancy = occupancy
+
+    def __missing__(self, code: int) -> str:
+        wide = unicodedata.east_asian_width(chr(code)) in "WF"
+        if self.occupancy:
+            value = "\0" if code == 32 else "\1\1" if wide else "\1"
+        else:
+            value = "\2" if wide else "\1"
+        self[code] = value
+        return value
+
+
 _OCC_TABLE = bytes(0 if b == 32 else 1 for b in range(256))
+_OCC_MAP = _CharMap(occupancy=True)
+_WIDTH_MAP = _CharMap(occupancy=False)
 
 
 def _gap_starts(line: str, cols: list[int]) -> tuple[set[int], set[int]]:
@@ -113,16 +131,16 @@ def split_columns(lines: list[str]) -> list[list[tuple[int, str]]]:
 
 
 def _cut(line: str, cols: list[int], splits: set[int]) -> list[tuple[int, str]]:
-    cells, start = [], None
-    for k, ch in enumerate(line):
-        if start is not None and cols[k] in splits:
-            cells.append((cols[start], line[start:k]))
-            start = None
-        if start is None and ch != " ":
-            start = k
-    if start is not None:
-        cells.append((cols[start], line[start:]))
-    return [(col, text.strip()) for col, text in cells if text.strip()]
+    """Cut a line at the character positions of the split display columns."""
+    at = [bisect.bisect_left(cols, c) for c in sorted(splits)]
+    bounds = [0] + [k for k in at if k < len(line) and cols[k] in splits] + [len(line)]
+    cells = []
+    for lo, hi in zip(bounds, bounds[1:]):
+        piece = line[lo:hi]
+        text = piece.strip()
+        if text:
+            cells.append((cols[lo + len(piece) - len(piece.lstrip())], text))
+    return cells
 
 
 def _is_wide(ch: str) -> bool:
@@ -173,9 +191,10 @@ def reflow_lines(text: str) -> list[Para]:
         still: dict[int, tuple[int, list[str], int, bool]] = {}
         for col, piece in cells:
             end = col + display_width(piece)
-            cur = open_.pop(col, None)
+            cur = open_.pop(col, None) or _indented_first_line(open_, col)
             if cur and _continues(cur[2], widths[col], piece):
-                still[col] = (cur[0], cur[1] + [piece], end, cur[3])
+                cur[1].append(piece)
+                still[col] = (cur[0], cur[1], end, cur[3])
                 continue
             if cur:
                 done.append((cur[0], col, cur[1], cur[3]))
@@ -189,8 +208,17 @@ def reflow_lines(text: str) -> list[Para]:
     return [_make_para(line, col, pieces, bullet) for line, col, pieces, bullet in done]
 
 
+def _indented_first_line(open_: dict, col: int):
+    """An open one-line paragraph a few columns to the right: a first line indented by lynx."""
+    for shift in range(1, FIRST_INDENT_MAX + 1):
+        cur = open_.get(col + shift)
+        if cur and len(cur[1]) == 1 and not cur[3]:
+            return open_.pop(col + shift)
+    return None
+
+
 def _make_para(line: int, col: int, pieces: list[str], bullet: bool) -> Para:
-    text = ""
-    for piece in pieces:
-        text = join_wrapped(text, piece)
-    return Para(line=line, col=col, text=text, nlines=len(pieces), bullet=bullet)
+    parts = pieces[:1]
+    for prev, piece in zip(pieces, pieces[1:]):
+        parts.append(piece if _is_wide(prev[-1]) or _is_wide(piece[0]) else " " + piece)
+    return Para(line=line, col=col, text="".join(parts), nlines=len(pieces), bullet=bullet)
