@@ -77,3 +77,13 @@ def test_binary_data_is_refused():
 
 def test_undecodable_is_a_value_error():
     assert issubclass(UndecodableError, ValueError)
+
+
+def test_gbk_page_stored_as_windows_1252_mojibake_is_repaired():
+    html = page(ZH_HANS * 4, "gbk").encode("gbk").decode("iso8859-15", errors="ignore")
+    assert ZH_HANS not in html
+    assert ZH_HANS in decode_bytes(html.encode("utf-8"))
+
+
+def test_french_utf8_labelled_gbk_is_left_alone():
+    assert FR in decode_bytes(page(FR * 3, "gbk").encode("utf-8"))

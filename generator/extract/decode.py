@@ -46,6 +46,18 @@ _WEB_DEFAULTS = ("cp1252", "gb18030", "big5", "cp950", "shift_jis", "cp932", "eu
 _CHAOS_MARGIN = 0.08
 
 
+# Mojibake: CJK or UTF-8 bytes read as windows-1252 give runs of Latin-1 letters and cp1252
+# symbols; French or German never put four accented letters in a row.  Ten runs in the first
+# 200,000 characters is a page of it; pages converted twice exist, hence two rounds.
+_MOJIBAKE_RUN_RE = re.compile("[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]{4,}")
+_MOJIBAKE_SAMPLE = 200_000
+_MOJIBAKE_MIN_RUNS = 10
+# The common core of each superset: a right re-reading uses common characters, a wrong one the
+# rare ones at the edges of the code space.
+_NARROW = {"gb18030": "gb2312", "cp950": "big5", "cp932": "shift_jis", "cp949": "euc_kr"}
+_MOJIBAKE_ROUNDS = 2
+
+
 class UndecodableError(ValueError):
     pass
 
@@ -108,8 +120,68 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     for enc in ("utf-8", _canonical(declared), sniff_declared(body)):
         text = _try(body, enc)
         if text is not None and (enc != "utf-8" or "\x00" not in text):
-            return text
+            return repair_mojibake(text, sniff_declared(body) or _canonical(declared))
     return _detect(body)
+
+
+def _mojibake_runs(text: str) -> int:
+    return len(_MOJIBAKE_RUN_RE.findall(text, 0, _MOJIBAKE_SAMPLE))
+
+
+def repair_mojibake(text: str, legacy: str | None) -> str:
+    """Undo a page stored after being decoded with the wrong 8-bit charset (once or twice).
+
+    The signature is runs of four or more windows-1252 letters and symbols ("ÒâžéÇ³ÓÎ"), which
+    no real language writes.  Each round re-encodes as windows-1252 and decodes as UTF-8 or the
+    page's declared legacy charset, and is kept only if it halves the runs.
+    """
+    for _ in range(_MOJIBAKE_ROUNDS):
+        runs = _mojibake_runs(text)
+        if runs < _MOJIBAKE_MIN_RUNS:
+            break
+        repaired = _repair_once(text, legacy, runs)
+        if repaired is None:
+            break
+        text = repaired
+    return text
+
+
+def _byte_fallback(err: UnicodeEncodeError) -> tuple[bytes, int]:
+    """windows-1252 leaves 0x81, 0x8D, 0x8F, 0x90, 0x9D undefined: decoders pass them through."""
+    chunk = err.object[err.start:err.end]
+    if all(ord(ch) < 256 for ch in chunk):
+        return chunk.encode("latin-1"), err.end
+    raise err
+
+
+codecs.register_error("digest-byte-fallback", _byte_fallback)
+
+
+def _repair_once(text: str, legacy: str | None, runs: int) -> str | None:
+    """The best re-reading: windows-1252 or Latin-9 bytes decoded as UTF-8 or the legacy charset."""
+    best, best_key = None, None
+    for eight_bit in ("cp1252", "iso8859-15"):
+        try:
+            raw = text.encode(eight_bit, errors="digest-byte-fallback")
+        except UnicodeEncodeError:
+            continue
+        for target in ("utf-8", legacy):
+            if target in (None, "cp1252", "iso8859-15"):
+                continue
+            fixed = _try(raw, target)
+            if fixed is None or _mojibake_runs(fixed) >= runs / 2:
+                continue
+            key = (_mojibake_runs(fixed), -_common_chars(fixed, target))
+            if best_key is None or key < best_key:
+                best, best_key = fixed, key
+    return best
+
+
+def _common_chars(text: str, charset: str) -> int:
+    """How much of the text the charset's common core covers (GB2312 inside GB18030, ...)."""
+    narrow = _NARROW.get(charset, charset)
+    sample = text[:_MOJIBAKE_SAMPLE]
+    return len(sample.encode(narrow, errors="ignore")) if narrow != "utf-8" else len(sample)
 
 
 def _detect(body: bytes) -> str:

@@ -50,6 +50,11 @@ def _is_link_list(el) -> bool:
     return total > 0 and links / total > MAX_LIST_LINK_DENSITY
 
 
+def _holds_blocks(el) -> bool:
+    """An inline element wrapping block elements (<a><div>, <font><p>, unknown tags)."""
+    return any(d.tag in BLOCK_TAGS for d in el.iterdescendants())
+
+
 def _walk(el, writer: _Writer, kind: str) -> None:
     tag = el.tag
     if tag in HEADING_TAGS:
@@ -71,7 +76,7 @@ def _walk(el, writer: _Writer, kind: str) -> None:
         ctag = child.tag
         if not isinstance(ctag, str):
             pass
-        elif ctag in BLOCK_TAGS:
+        elif ctag in BLOCK_TAGS or (len(child) and _holds_blocks(child)):
             if not _is_chrome(child):
                 writer.add_lines(kind, parts, links)
                 parts, links = [], []

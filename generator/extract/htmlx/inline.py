@@ -14,7 +14,7 @@ def inline_parts(el, parts: list[str], links: list[str], in_link: bool = False) 
     for child in el:
         tag = child.tag
         if tag in BLOCK_TAGS or not isinstance(tag, str):
-            pass
+            pass  # a block starts its own paragraph (and is scored on its own)
         elif tag == "br":
             parts.append("\n")
         elif tag == "img":

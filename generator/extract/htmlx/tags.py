@@ -16,9 +16,10 @@ HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 PARAGRAPH_TAGS = frozenset(("p", "pre", "blockquote", "dd", "li", "dt")) | HEADING_TAGS
 
 # readability-lxml's class/id vocabulary, extended with the chrome names of Chinese portals
-# (pinglun = comments, xiangguan = related, fenxiang = share, tuijian = recommended).
+# and comment sections in the benchmark's other languages (koment-, opinie: Polish; kommentar:
+# German, Nordic), plus Chinese pinyin names (pinglun = comments, xiangguan = related, fenxiang = share, tuijian = recommended).
 NEGATIVE_RE = re.compile(
-    r"comment|combx|com-|contact|foot|footnote|masthead|outbrain|promo|related|scroll|share|"
+    r"comment|koment|kommentar|opinie|reply|replies|discuss|talkback|disqus|forum|combx|com-|contact|foot|footnote|masthead|outbrain|promo|related|scroll|share|"
     r"shoutbox|sidebar|side-bar|skyscraper|sponsor|shopping|widget|social|breadcrumb|"
     r"byline-share|newsletter|subscribe|signup|login|popup|modal|cookie|banner|advert|"
     r"(?:^|[\s_-])ads?(?:$|[\s_-])|recommend|most-?popular|trending|pinglun|xiangguan|"
