@@ -9,7 +9,7 @@ SITE_URL ?=
 PORT   ?= 8000
 BUILD_ARGS := $(if $(SITE_URL),--base-url $(SITE_URL),)
 
-.PHONY: site test serve clean fuzz bench-extraction bench-summary bench-topics bench-build
+.PHONY: chromium site test serve clean fuzz bench-extraction bench-summary bench-topics bench-build
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,13 @@ $(VENV)/.installed-bench: $(VENV)/.installed-test
 site: $(VENV)/.installed
 	$(BIN)/digest build $(BUILD_ARGS)
 
-test: $(VENV)/.installed-test
+# The browser tests drive Debian's Chromium (no browser download): install it when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest -q
 
 serve: $(VENV)/.installed

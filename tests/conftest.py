@@ -89,3 +89,24 @@ def seed_text() -> bytes:
 
 def copy_tree(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, dirs_exist_ok=True)
+
+
+def serve_folder(folder: Path, prefix: str):
+    """Serve `folder` on 127.0.0.1 (a free port) mounted at `prefix`, as GitHub Pages would."""
+    import functools
+    import http.server
+    import threading
+
+    class Mounted(http.server.SimpleHTTPRequestHandler):
+        def translate_path(self, path):
+            path = path.split("?", 1)[0]
+            if not path.startswith(prefix):
+                return "/nonexistent"
+            return super().translate_path("/" + path[len(prefix):])
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Mounted, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

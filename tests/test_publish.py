@@ -22,7 +22,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from conftest import REPO, FIXTURES
+from conftest import FIXTURES, REPO, serve_folder
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
@@ -111,26 +111,6 @@ def test_ids_survive_slug_change_and_base_url_change(site, seed_text):
 
 # --- links under a subpath ---------------------------------------------------------------------
 
-class _Mounted(http.server.SimpleHTTPRequestHandler):
-    prefix = "/"
-
-    def translate_path(self, path):
-        path = path.split("?", 1)[0]
-        if not path.startswith(self.prefix):
-            return "/nonexistent"
-        return super().translate_path("/" + path[len(self.prefix):])
-
-    def log_message(self, *args):
-        pass
-
-
-def serve(folder: Path, prefix: str):
-    handler = type("H", (_Mounted,), {"prefix": prefix})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 def _xml_links(body: bytes) -> list[str]:
     root = etree.fromstring(body)
     links = root.xpath("//@href") + [e.text for e in root.iter() if etree.QName(e).localname in ("link", "loc") and e.text]
@@ -189,7 +169,7 @@ def crawl(start: str, public: str, local: str) -> tuple[set[str], list[str]]:
 def test_no_broken_link_under_the_base_path(site, seed_text, base_url, prefix):
     fill(site, seed_text)
     site.build(base_url=base_url)
-    server = serve(site.output, prefix)
+    server = serve_folder(site.output, prefix)
     try:
         local = f"http://127.0.0.1:{server.server_address[1]}{prefix}"
         seen, broken = crawl(local, base_url, local)

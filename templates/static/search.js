@@ -9,6 +9,15 @@
     showImages: false,
     resetStyles: false
   });
+  // Pagefind's input has only a placeholder; give it the accessible name of our own search box.
+  var name = box.getAttribute("data-label") || "Search";
+  var label = function () {
+    var input = box.querySelector("input");
+    if (input && !input.hasAttribute("aria-label")) input.setAttribute("aria-label", name);
+    return !!input;
+  };
+  if (!label()) new MutationObserver(function (_, obs) { if (label()) obs.disconnect(); })
+    .observe(box, { childList: true, subtree: true });
   var q = new URLSearchParams(window.location.search).get("q");
   if (q) ui.triggerSearch(q);
 })();
