@@ -1,23 +1,41 @@
-"""`digest serve`: build, then serve the output folder on 127.0.0.1 under the site's base path."""
+"""`digest serve`: build, serve the output folder on 127.0.0.1 under the site's base path, watch
+the inputs, rebuild when a burst of saves settles, and reload open pages.
+
+One build runs at a time (on the watcher's thread); pages are served during builds, which is safe
+because the output folder is swapped in whole. A failed build is printed and shown over open
+pages; the server keeps running and the next good build clears it.
+"""
 
 from __future__ import annotations
 
 import functools
+import io
 import http.server
 import logging
 import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
+from . import pipeline
 from .config import SiteConfig, load_config
-from .pipeline import build
+from .errors import ConfigError
+from .livereload import EVENTS_PATH, KEEPALIVE_SECONDS, Broadcaster, inject_script
+from .watch import Watcher
 
 log = logging.getLogger(__name__)
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files of the output folder mounted at the base path; `/` redirects there."""
+    """Static files of the output folder mounted at the base path; `/` redirects there.
+
+    HTML responses get the reload script; the event stream is served at EVENTS_PATH.
+    """
 
     base_path = "/"
+    events: Broadcaster | None = None
 
     def translate_path(self, path: str) -> str:
         clean = path.split("?", 1)[0].split("#", 1)[0]
@@ -25,47 +43,157 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             return str(Path(self.directory) / "__not_under_base__")
         return super().translate_path("/" + clean[len(self.base_path):])
 
+    def do_GET(self):
+        if self.events is not None and self.path.split("?", 1)[0] == EVENTS_PATH:
+            self._stream_events()
+        else:
+            super().do_GET()
+
     def send_head(self):
         if self.path in ("/", "") and self.base_path != "/":
             self.send_response(302)
             self.send_header("Location", self.base_path)
             self.end_headers()
             return None
+        if self.events is not None:
+            path = Path(self.translate_path(self.path))
+            page = path / "index.html" if path.is_dir() and self.path.split("?", 1)[0].endswith("/") else path
+            if page.suffix in (".html", ".htm") and page.is_file():
+                return self._send_html(200, page.read_bytes())
         return super().send_head()
+
+    def _send_html(self, code: int, body: bytes):
+        """Send headers for an HTML page; return the body as a file for copyfile."""
+        if self.events is not None:
+            body = inject_script(body)
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        return io.BytesIO(body)
 
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / "404.html"
         if code == 404 and page.is_file():
-            body = page.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
+            body = self._send_html(404, page.read_bytes())
             if self.command != "HEAD":
-                self.wfile.write(body)
+                self.wfile.write(body.getvalue())
             return
         super().send_error(code, message, explain)
+
+    def _stream_events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        last = self.events.last
+        seen = last.seq
+        try:
+            self.wfile.write(b": connected\n\n" + (last.encode() if last.name == "build-error" else b""))
+            self.wfile.flush()
+            while not self.events.closed:
+                event = self.events.wait_after(seen, KEEPALIVE_SECONDS)
+                self.wfile.write(b": keep-alive\n\n" if event is None else event.encode())
+                self.wfile.flush()
+                seen = event.seq if event is not None else seen
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the page was closed or reloaded
+        self.close_connection = True
 
     def log_message(self, fmt, *args):
         log.debug("%s - %s", self.address_string(), fmt % args)
 
 
-def make_server(config: SiteConfig, port: int) -> http.server.ThreadingHTTPServer:
-    handler = type("Handler", (SiteHandler,), {"base_path": config.base_path})
+def make_server(config: SiteConfig, port: int, events: Broadcaster | None = None) -> http.server.ThreadingHTTPServer:
+    handler = type("Handler", (SiteHandler,), {"base_path": config.base_path, "events": events})
     factory = functools.partial(handler, directory=str(config.output_dir))
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), factory)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), factory)
+    server.daemon_threads = True  # open event streams must not keep the process alive
+    return server
+
+
+class Rebuilder:
+    """Loads site.toml and builds, one build at a time; publishes the outcome to open pages."""
+
+    def __init__(self, config_path: Path, base_url: str | None, events: Broadcaster):
+        self.config_path, self.base_url, self.events = config_path, base_url, events
+        self.lock = threading.Lock()
+        self.after_build = lambda: None
+
+    def rebuild(self) -> bool:
+        with self.lock:
+            started = time.perf_counter()
+            try:
+                report = pipeline.build(load_config(self.config_path, base_url=self.base_url))
+            except ConfigError as exc:
+                return self._failed(str(exc))
+            except Exception as exc:  # a broken template, an output collision, a full disk...
+                log.debug("build traceback", exc_info=True)
+                return self._failed("".join(traceback.format_exception_only(type(exc), exc)).strip())
+            finally:
+                self.after_build()
+            for name, reason in report.skipped:
+                print(f"{name}: skipped: {reason}", file=sys.stderr)
+            print(f"Rebuilt {report.articles} articles ({report.cached} cached), {len(report.skipped)} skipped, "
+                  f"{report.written} written, {report.removed} removed in {time.perf_counter() - started:.2f} s",
+                  file=sys.stderr)
+            self.events.publish("reload")
+            return True
+
+    def _failed(self, message: str) -> bool:
+        print(f"Build failed: {message}", file=sys.stderr)
+        self.events.publish("build-error", message)
+        return False
+
+
+@dataclass
+class Running:
+    """A dev server that is serving and watching; `stop()` ends both and closes event streams."""
+
+    url: str
+    port: int
+    server: http.server.ThreadingHTTPServer
+    watcher: Watcher
+    events: Broadcaster
+    rebuilder: Rebuilder
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.watcher.stop()
+        self.events.close()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+def start_server(config_path: Path, port: int = 8000, base_url: str | None = None) -> Running:
+    """Build once, then serve (on its own thread) and watch; raises ConfigError if site.toml is bad."""
+    config = load_config(config_path, base_url=base_url)
+    events = Broadcaster()
+    rebuilder = Rebuilder(Path(config_path), base_url, events)
+    rebuilder.rebuild()
+    watcher = Watcher([config.articles_dir, config.templates_dir], [Path(config_path)], config.summaries_dir,
+                      rebuilder.rebuild)
+    rebuilder.after_build = watcher.record_summaries
+    watcher.record_summaries()
+    server = make_server(config, port, events)
+    thread = threading.Thread(target=server.serve_forever, name="digest-serve", daemon=True)
+    thread.start()
+    watcher.start()
+    port = server.server_address[1]
+    url = f"http://127.0.0.1:{port}{config.base_path}"
+    return Running(url, port, server, watcher, events, rebuilder, thread)
 
 
 def serve(config_path: Path, port: int = 8000, base_url: str | None = None) -> int:
-    config = load_config(config_path, base_url=base_url)
-    report = build(config)
-    print(f"Built {report.articles} articles, {len(report.skipped)} skipped", file=sys.stderr)
-    server = make_server(config, port)
-    print(f"Serving {config.output_dir} at http://127.0.0.1:{port}{config.base_path} (Ctrl-C stops)", file=sys.stderr)
+    running = start_server(config_path, port, base_url)
+    print(f"Serving at {running.url}, watching for changes (Ctrl-C stops)", file=sys.stderr)
     try:
-        server.serve_forever()
+        while True:
+            time.sleep(3600)
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        running.stop()
     return 0

@@ -1,0 +1,133 @@
+"""Watch the site's inputs with watchdog and call back once a burst of saves has settled.
+
+The build writes content/summaries/ itself; those writes must not trigger another build. After
+each build the watcher records the size and mtime of every summary file; an event on a summary
+counts only when the file differs from that record (a hand edit, a new or a deleted file).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Callable
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+log = logging.getLogger(__name__)
+# Editors save in bursts (temporary file, rename, chmod; "save all"): wait this long without any
+# event before building, like MkDocs's livereload.
+QUIET_SECONDS = 0.15
+# Names editors and our own atomic writes use for temporary files.
+_TEMP_SUFFIXES = (".tmp", ".swp", ".swx", "~", ".part", ".crdownload")
+
+
+def _is_temporary(path: str) -> bool:
+    name = os.path.basename(path)
+    return name.startswith((".", "#")) or name.endswith(_TEMP_SUFFIXES)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, watcher: "Watcher"):
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        if event.is_directory and event.event_type == "modified":
+            return  # the files inside report their own events
+        for path in (event.src_path, getattr(event, "dest_path", "") or ""):
+            if path:
+                self.watcher.note(os.fsdecode(path))
+
+
+class Watcher:
+    """Calls `on_change()` on its own thread, QUIET_SECONDS after the last relevant event."""
+
+    def __init__(self, folders: list[Path], files: list[Path], summaries: Path, on_change: Callable[[], None]):
+        self.folders = [f.resolve() for f in folders]
+        self.files = {f.resolve() for f in files}
+        self.summaries = summaries.resolve()
+        self.on_change = on_change
+        self.folders_of_files = {f.parent for f in self.files}
+        self._stamps: dict[Path, tuple[int, int] | None] = {}
+        self._lock = threading.Lock()
+        self._pending: set[Path] = set()
+        self._dirty = False
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._observer = Observer()
+        self._thread = threading.Thread(target=self._loop, name="digest-rebuild", daemon=True)
+
+    def record_summaries(self) -> None:
+        """Remember the summary files as the build left them (call after each build)."""
+        found = self.summaries.glob("*.md") if self.summaries.is_dir() else []
+        self._stamps = {p: _stamp(p) for p in found}
+
+    def note(self, path: str) -> None:
+        """Take one event's path; summaries are checked later, once the build is over."""
+        p = Path(path)
+        if _is_temporary(path):
+            return
+        if p.parent == self.summaries:
+            if p.suffix != ".md":
+                return
+            with self._lock:
+                self._pending.add(p)
+        elif p.parent in self.folders_of_files and p not in self.files and not self._inside_folders(p):
+            return  # another file next to site.toml (the output folder, the cache)
+        else:
+            with self._lock:
+                self._dirty = True
+        self._wake.set()
+
+    def _inside_folders(self, p: Path) -> bool:
+        return any(p == f or f in p.parents for f in self.folders)
+
+    def _take_changes(self) -> bool:
+        with self._lock:
+            pending, dirty = self._pending, self._dirty
+            self._pending, self._dirty = set(), False
+        return dirty or any(_stamp(p) != self._stamps.get(p) for p in pending)
+
+    def start(self) -> None:
+        handler = _Handler(self)
+        for folder in {*self.folders, self.summaries}:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._observer.schedule(handler, str(folder), recursive=folder != self.summaries)
+        for parent in {f.parent for f in self.files} - set(self.folders):
+            self._observer.schedule(handler, str(parent), recursive=False)
+        self._observer.start()
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait()
+            while self._wake.is_set() and not self._stop.is_set():  # wait for quiet
+                self._wake.clear()
+                self._stop.wait(QUIET_SECONDS)
+            if self._stop.is_set():
+                return
+            if not self._take_changes():
+                continue  # only the build's own summary writes
+            try:
+                self.on_change()
+            except Exception:  # the callback reports its own errors; never stop watching
+                log.exception("rebuild failed")
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._observer.stop()
+        self._observer.join(timeout=5)
+        self._thread.join(timeout=30)

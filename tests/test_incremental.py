@@ -1,0 +1,148 @@
+"""Incremental builds: the cache is checked by counting extractions, changes reach every page that
+shows them, and a parallel build writes the same bytes as a serial one."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import REPO
+import generator.pipeline as pipeline
+import generator.workers as workers
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Count calls to the per-article work (it runs in this process for small batches)."""
+    calls: list[str] = []
+    real = pipeline.digest_source
+
+    def counting(source, rules):
+        calls.append(source.rel)
+        return real(source, rules)
+
+    monkeypatch.setattr(pipeline, "digest_source", counting)
+    return calls
+
+
+def fill(site) -> None:
+    site.add_fixture("aukus-submarines.md")
+    site.add_fixture("pension-reform.md")
+    site.add_fixture("aukus-submarines.md", "world/aukus-copy-b.md")
+    site.add("world/short.md", "---\ntitle: US-China trade talks resume\npublished: 2025-10-01\n---\n\n"
+             "Negotiators from the United States and China met again on Monday to discuss tariffs, "
+             "export controls on rare earth magnets and chips.\n")
+
+
+def pages_with(site, text: str) -> set[str]:
+    return {p for p, data in site.files().items() if text.encode() in data}
+
+
+def test_second_build_extracts_nothing_and_one_edit_extracts_one(site, counted):
+    fill(site)
+    site.build()
+    # the copy has the same bytes as aukus-submarines.md: digested once, found in the cache
+    assert sorted(counted) == ["aukus-submarines.md", "pension-reform.md", "world/short.md"]
+    counted.clear()
+    report = site.build()
+    assert counted == [] and report.cached == report.articles
+    assert report.written == 0
+    path = site.articles / "world" / "short.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Monday", "Tuesday"), encoding="utf-8")
+    site.build()
+    assert counted == ["world/short.md"]
+
+
+def test_hand_edited_summary_reaches_its_page_and_lists(site):
+    fill(site)
+    site.build()
+    summary = next(p for p in site.summaries.glob("*.md") if "US-China trade talks" in p.read_text(encoding="utf-8"))
+    text = summary.read_text(encoding="utf-8")
+    summary.write_text(text.replace("Negotiators", "HAND-EDITED negotiators", 1), encoding="utf-8")
+    site.build()
+    changed = pages_with(site, "HAND-EDITED")
+    assert f"articles/{summary.stem}/index.html" in changed
+    assert "index.html" in changed or any(p.startswith("page/") for p in changed)
+
+
+def test_template_change_reaches_every_page(site, counted):
+    templates = site.root / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    text = site.config_path.read_text(encoding="utf-8")
+    site.config_path.write_text(text.replace((REPO / "templates").as_posix(), templates.as_posix()), encoding="utf-8")
+    fill(site)
+    site.build()
+    html_pages = {p for p in site.files() if p.endswith(".html")}
+    base = templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- TEMPLATE-MARK --></body>", 1),
+                    encoding="utf-8")
+    counted.clear()
+    site.build()
+    assert counted == []  # templates do not touch per-article work
+    assert pages_with(site, "TEMPLATE-MARK") == html_pages
+
+
+def test_topic_alias_change_moves_the_affected_article(site):
+    fill(site)
+    site.build()
+    assert not any(p.startswith("topics/aukus/") for p in pages_with(site, "完美中產退休計畫"))
+    text = site.config_path.read_text(encoding="utf-8")
+    anchor = '  { text = "Submarine Rotational Force-West", weight = 3 },\n'
+    assert anchor in text
+    site.config_path.write_text(text.replace(anchor, anchor + '  { text = "年金改革", weight = 10 },\n'), encoding="utf-8")
+    site.build()
+    assert any(p.startswith("topics/aukus/") for p in pages_with(site, "完美中產退休計畫"))
+    pension = next(p for p in site.files() if p.startswith("articles/") and "完美中產退休計畫" in site.read(p))
+    assert "aukus/" in site.read(pension)
+
+
+def test_deleted_article_loses_its_page(site):
+    fill(site)
+    site.build()
+    page = next(p for p in site.files() if p.startswith("articles/") and "US-China trade talks resume" in site.read(p))
+    (site.articles / "world" / "short.md").unlink()
+    report = site.build()
+    assert page not in site.files() and report.removed >= 1
+    assert "US-China trade talks resume" not in site.read("index.html")
+
+
+def test_parallel_results_equal_serial(site, monkeypatch):
+    fill(site)
+    from generator.discover import discover_sources
+
+    sources, _ = discover_sources(site.articles)
+    sources = sources + [replace_data(sources[0], b"\x00\x01 not an article \xff")]
+    rules = site.config().topics
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 10**9)
+    serial = list(workers.digest_sources(sources, rules))
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 0)
+    parallel = list(workers.digest_sources(sources, rules))
+    assert [type(r) for r in parallel] == [type(r) for r in serial]
+    assert parallel[:-1] == serial[:-1]  # same records, in input order
+    assert isinstance(serial[-1], Exception) and str(parallel[-1]) == str(serial[-1])
+
+
+def replace_data(source, data: bytes):
+    import hashlib
+    from dataclasses import replace
+
+    return replace(source, rel="zz-broken.md", data=data, digest=hashlib.sha256(data).hexdigest())
+
+
+def test_parallel_build_writes_the_same_bytes(tmp_path, monkeypatch):
+    import inspect
+
+    if "digest_sources" not in inspect.getsource(pipeline.process_sources):
+        pytest.skip("pipeline.process_sources does not use generator.workers yet")
+    from conftest import SiteDir
+
+    trees = []
+    for name, threshold in (("serial", 10**9), ("parallel", 0)):
+        monkeypatch.setattr(workers, "MIN_PARALLEL", threshold)
+        site = SiteDir(tmp_path / name, "https://example.github.io/digest/")
+        fill(site)
+        site.build()
+        summaries = {p.name: p.read_bytes() for p in sorted(site.summaries.glob("*.md"))}
+        trees.append((site.files(), summaries))
+    assert trees[0] == trees[1]

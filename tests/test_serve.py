@@ -1,0 +1,142 @@
+"""`digest serve`: pages under the base path with the reload script (never written to disk),
+rebuilds on saves announced over the event stream, errors shown and recovered from."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import shutil
+import time
+
+import pytest
+
+from conftest import REPO
+from generator.livereload import EVENTS_PATH
+from generator.serve import start_server
+
+# Generous bounds for a loaded machine: the test waits for events, it never times them.
+EVENT_WAIT_SECONDS = 20
+
+
+class EventStream:
+    """A client of the server-sent event stream, read line by line with a deadline."""
+
+    def __init__(self, port: int):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=EVENT_WAIT_SECONDS)
+        self.conn.request("GET", EVENTS_PATH)
+        self.response = self.conn.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type") == "text/event-stream"
+        assert self.response.readline() == b": connected\n"
+
+    def next_event(self) -> tuple[str, dict]:
+        deadline = time.monotonic() + EVENT_WAIT_SECONDS
+        name = None
+        while time.monotonic() < deadline:
+            line = self.response.readline().decode("utf-8")
+            if line.startswith("event: "):
+                name = line[len("event: "):].strip()
+            elif line.startswith("data: ") and name:
+                return name, json.loads(line[len("data: "):])
+        raise AssertionError("no event arrived")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def get(port: int, path: str) -> tuple[int, dict, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path)
+        r = conn.getresponse()
+        return r.status, dict(r.getheaders()), r.read()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def served(site):
+    """The fixture site with its own copy of the templates (tests break them), served on a free port."""
+    templates = site.root / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    text = site.config_path.read_text(encoding="utf-8")
+    site.config_path.write_text(text.replace((REPO / "templates").as_posix(), templates.as_posix()), encoding="utf-8")
+    site.add_fixture("aukus-submarines.md")
+    site.add_fixture("pension-reform.md")
+    running = start_server(site.config_path, port=0)
+    streams: list[EventStream] = []
+    yield site, running, streams
+    for s in streams:
+        s.close()
+    running.stop()
+    assert not running.thread.is_alive()
+
+
+def test_pages_under_base_path_with_script_not_on_disk(served):
+    site, running, _ = served
+    status, headers, _ = get(running.port, "/")
+    assert status == 302 and headers["Location"] == "/digest/"
+    status, _, body = get(running.port, "/digest/")
+    assert status == 200 and EVENTS_PATH.encode() in body
+    assert b"</html>" in body and body.index(EVENTS_PATH.encode()) < body.rindex(b"</body>")
+    assert EVENTS_PATH not in site.read("index.html")
+    assert all(EVENTS_PATH.encode() not in data for data in site.files().values())
+    status, _, body = get(running.port, "/digest/assets/style.css")
+    assert status == 200 and EVENTS_PATH.encode() not in body
+    status, _, body = get(running.port, "/digest/no-such-page/")
+    assert status == 404 and EVENTS_PATH.encode() in body
+
+
+def test_saved_article_rebuilds_and_reloads(served):
+    site, running, streams = served
+    streams.append(stream := EventStream(running.port))
+    path = site.articles / "aukus-submarines.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("AUKUS", "AUKUS (edited)", 1), encoding="utf-8")
+    name, _ = stream.next_event()
+    assert name == "reload"
+    status, _, body = get(running.port, "/digest/")
+    assert status == 200 and "AUKUS (edited)".encode() in body
+
+
+def test_hand_edited_summary_rebuilds_without_looping(served):
+    site, running, streams = served
+    streams.append(stream := EventStream(running.port))
+    summary = next(p for p in site.summaries.glob("*.md") if "aukus" in p.read_text(encoding="utf-8").lower())
+    summary.write_text(summary.read_text(encoding="utf-8") + "\nA sentence added by hand.\n", encoding="utf-8")
+    name, first = stream.next_event()
+    assert name == "reload"
+    assert any(b"A sentence added by hand." in data for data in site.files().values())
+    # The build wrote summaries too; those writes must not start another build. The next event
+    # must be the one for the next real change.
+    path = site.articles / "pension-reform.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    name, second = stream.next_event()
+    assert name == "reload" and second["seq"] == first["seq"] + 1
+
+
+def test_broken_template_error_then_recovery(served):
+    site, running, streams = served
+    streams.append(stream := EventStream(running.port))
+    base = site.root / "templates" / "base.html"
+    good = base.read_text(encoding="utf-8")
+    base.write_text(good.replace("</body>", "{% if %}</body>", 1), encoding="utf-8")
+    name, data = stream.next_event()
+    assert name == "build-error" and "TemplateSyntaxError" in data["message"]
+    status, _, body = get(running.port, "/digest/")
+    assert status == 200 and EVENTS_PATH.encode() in body  # the previous site is still served
+    late = EventStream(running.port)  # a page opened while the build is broken sees the error too
+    streams.append(late)
+    assert late.next_event()[0] == "build-error"
+    base.write_text(good, encoding="utf-8")
+    assert stream.next_event()[0] == "reload"
+
+
+def test_bad_site_toml_is_reported_and_survived(served):
+    site, running, streams = served
+    streams.append(stream := EventStream(running.port))
+    good = site.config_path.read_text(encoding="utf-8")
+    site.config_path.write_text(good.replace("[pages]\nsize = 2", "[pages]\nsize = -3"), encoding="utf-8")
+    name, data = stream.next_event()
+    assert name == "build-error" and "pages.size" in data["message"]
+    site.config_path.write_text(good, encoding="utf-8")
+    assert stream.next_event()[0] == "reload"
