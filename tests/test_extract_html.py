@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import json
 from pathlib import Path
 
 import pytest
@@ -167,3 +166,43 @@ def test_hostile_input_returns_or_raises_source_error(html):
 def test_empty_input_is_a_source_error(html):
     with pytest.raises(SourceError):
         extract_html(html)
+
+
+# Real pages of the benchmark's dev split: (page id, language, must contain, must not contain).
+# Snippets were read from the gold text (must contain) and from the page's chrome (must not).
+BENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "extraction" / "dev"
+DEV_PAGES = [
+    ('aeb-042bb7b5feda', 'en', 's while socializing with far-f', 'Dow Jones & Company'),
+    ('dn-5c5c8a2b6759', 'en', 'htclub. The party atmosphere o', 'Privacy Statement'),
+    ('dn-4aa7f002030a', 'en', 'ies in Canada, the editorial p', 'Yahoo!7 News Preferences'),
+    ('dn-67a8e08a830f', 'en', 'ho are grossly intoxicated wit', 'Conditions of Use'),
+    ('dn-58269337f0d6', 'zh-Hans', '2008年10月底，时建锋开始全面参与沙场经营管理', '免费手机资讯客户端下载'),
+    ('dn-70b17ec98774', 'zh-Hans', '一系列“骂文化”的炒作事件', '大学院校查询'),
+    ('dn-9ceb3bd584b4', 'zh-Hans', '现在微软设立了一个实习项目', '增值电信业经营许可证'),
+    ('dn-a93cb0df09f7', 'zh-Hant', '防腐劑等成分，另外添加抗菌劑成分的肥皂', 'SINA English'),
+    ('dn-0f107ba8a377', 'zh-Hant', '患者至門診就診時，臉部都已紅腫疼痛不堪', '星期四'),
+    ('dn-b286c1bc8bf5', 'ru', 'возможностями нового метода', 'размещении рекламы'),
+    ('dn-289093b207c3', 'ru', 'независимо от к', 'support@ukrfood.com.ua'),
+    ('dn-f481b7b1343b', 'ru', 'ведение максимального количест', 'English version'),
+    ('dn-59047665d06b', 'el', 'αναλαμβάνεται. Ειδικότερα με τ', 'Φωτοαφιερώματα'),
+    ('dn-231d2664a4db', 'el', 'που δημοσίευσαν', 'Ελληνική Εταιρεία Διαδικτύου'),
+    ('dn-004c53da77f6', 'el', 'Ο ίδιος πρόσθεσε πως έλεγχοι', 'κορυφή ιστοσελίδας'),
+    ('dn-82cc54429b03', 'pl', 'litację, co znacznie opóźni in', 'Patronat medialny'),
+    ('dn-310f39e4843b', 'pl', 'Nie zdziwmy się też', 'subskrybuj'),
+    ('aeb-57b4dafd18cf', 'de', 'Krankenhausinformati', 'Datenschutz'),
+    ('aeb-85439e26c41c', 'ja', '不正に改造したiPhoneを販売することは', 'プライバシー・ポリシー'),
+    ('aeb-9da36ae4714b', 'ko', '하지만 SBS <결혼의 여신>에서', 'All right reserved'),
+]
+
+
+@pytest.mark.skipif(not (BENCH / "manifest.json").exists(), reason="benchmark data not present")
+@pytest.mark.parametrize("page_id, language, present, absent", DEV_PAGES)
+def test_dev_page_snippets(page_id, language, present, absent):
+    from generator.extract.decode import decode_bytes
+
+    data = gzip.decompress((BENCH / "html" / f"{page_id}.html.gz").read_bytes())
+    doc = extract_html(decode_bytes(data))
+    text = "\n".join(b.text for b in doc.blocks)
+    assert present in text
+    assert absent not in text
+    assert doc.language == language

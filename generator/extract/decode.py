@@ -47,11 +47,11 @@ _CHAOS_MARGIN = 0.08
 
 
 # Mojibake: CJK or UTF-8 bytes read as windows-1252 give runs of Latin-1 letters and cp1252
-# symbols; French or German never put four accented letters in a row.  Ten runs in the first
-# 200,000 characters is a page of it; pages converted twice exist, hence two rounds.
+# symbols; French or German never put four accented letters in a row.  Forty characters in such
+# runs in the first 200,000 is a paragraph of it; pages converted twice exist, hence two rounds.
 _MOJIBAKE_RUN_RE = re.compile("[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]{4,}")
 _MOJIBAKE_SAMPLE = 200_000
-_MOJIBAKE_MIN_RUNS = 10
+_MOJIBAKE_MIN_RUNS = 40
 # The common core of each superset: a right re-reading uses common characters, a wrong one the
 # rare ones at the edges of the code space.
 _NARROW = {"gb18030": "gb2312", "cp950": "big5", "cp932": "shift_jis", "cp949": "euc_kr"}
@@ -125,7 +125,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
 
 
 def _mojibake_runs(text: str) -> int:
-    return len(_MOJIBAKE_RUN_RE.findall(text, 0, _MOJIBAKE_SAMPLE))
+    """Characters in runs of four or more windows-1252 letters and symbols."""
+    return sum(map(len, _MOJIBAKE_RUN_RE.findall(text, 0, _MOJIBAKE_SAMPLE)))
 
 
 def repair_mojibake(text: str, legacy: str | None) -> str:
@@ -133,7 +134,7 @@ def repair_mojibake(text: str, legacy: str | None) -> str:
 
     The signature is runs of four or more windows-1252 letters and symbols ("ÒâžéÇ³ÓÎ"), which
     no real language writes.  Each round re-encodes as windows-1252 and decodes as UTF-8 or the
-    page's declared legacy charset, and is kept only if it halves the runs.
+    page's declared legacy charset, and is kept only if it halves the run characters.
     """
     for _ in range(_MOJIBAKE_ROUNDS):
         runs = _mojibake_runs(text)

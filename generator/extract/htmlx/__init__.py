@@ -17,6 +17,10 @@ from .parse import parse_html
 from .score import find_content
 from .text import collapse
 
+# Characters of body text given to language detection: plenty for langid and for the
+# Traditional/Simplified decision, and detection cost grows with the sample.
+LANGUAGE_SAMPLE = 1500
+
 
 def _same(a: str, b: str) -> bool:
     return collapse(a).casefold() == collapse(b).casefold()
@@ -35,7 +39,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     meta = extract_metadata(root)
     captions = clean_tree(root)
     blocks = _drop_headline(write_blocks(find_content(root)), meta.title)
-    body = "\n".join(b.text for b in blocks[:40])
+    body = "\n".join(b.text for b in blocks[:40])[:LANGUAGE_SAMPLE]
     language = detect_language(meta.title + "\n" + body) if body else None
     return Extracted(
         title=meta.title,

@@ -20,6 +20,10 @@ _CAPTION_RE = re.compile(r"(?:^|[\s_-])(?:caption|wp-caption-text|img-?desc|phot
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
+# Pre-selection in C; _is_hidden confirms in Python.
+_MAYBE_HIDDEN = etree.XPath('//*[@hidden or @aria-hidden="true" or @style[contains(., "none") or contains(., "hidden")]]')
+
+
 def _is_hidden(el: etree._Element) -> bool:
     if el.get("hidden") is not None or el.get("aria-hidden") == "true" and len(el) == 0:
         return True
@@ -30,7 +34,7 @@ def _is_hidden(el: etree._Element) -> bool:
 def clean_tree(root: etree._Element) -> tuple[str, ...]:
     """Remove chrome in place; return the figure captions found (text, in document order)."""
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
-    hidden = [el for el in root.iter(etree.Element) if _is_hidden(el)]
+    hidden = [el for el in _MAYBE_HIDDEN(root) if _is_hidden(el)]
     for el in hidden:
         if el.getparent() is not None:
             el.drop_tree()

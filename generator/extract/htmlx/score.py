@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lxml import etree
+
 from .inline import inline_text
 from .tags import BLOCK_TAGS, PARAGRAPH_TAGS, class_weight
 from .text import collapse, commas, units
@@ -48,10 +50,12 @@ def _paragraph_worth(text: str) -> float:
     return 1 + commas(text) + min(units(text) / UNITS_PER_POINT, MAX_LENGTH_POINTS)
 
 
+_UNINDEXED = etree.XPath('//noindex | //*[@data-nosnippet or contains(@class, "robots-nocontent")]')
+
+
 def _unindexed(root) -> dict[int, object]:
     """Elements the page asks search engines to skip (Yandex <noindex>, robots-nocontent)."""
-    marked = list(root.iter("noindex"))
-    marked += root.xpath('//*[contains(@class, "robots-nocontent") or @data-nosnippet]')
+    marked = _UNINDEXED(root)
     # Values keep the element proxies alive, so their ids stay valid while scoring.
     return {id(d): d for m in marked for d in m.iter()}
 
