@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import functools
+import re
 from urllib.parse import urljoin, urlsplit
 
 from markdown_it import MarkdownIt
 
 SAFE_SCHEMES = ("http", "https", "mailto")
+# Characters XML 1.0 forbids (C0 controls but tab, newline and return; lone surrogates; U+FFFE/F)
+# and DEL: one of them in a title would make the feed writer refuse the whole feed.
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_VERTICAL_RE = re.compile("[\x0b\x0c]")
+
+
+def strip_controls(text: str) -> str:
+    """Text without control characters: vertical tab and form feed become spaces, others go."""
+    return _CONTROL_RE.sub("", _VERTICAL_RE.sub(" ", text))
 
 
 def safe_url(url: str) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .frontmatter import FrontMatterError, dump_front_matter, split_front_matter
 from .lang import reading_minutes
+from .markup import strip_controls
 from .records import Digested, Entry
 from .slugs import make_slug, unique_slug
 from .write import write_text_atomic
@@ -92,29 +93,29 @@ def render_summary(item: Digested, item_id: str) -> str:
 
 def _as_tuple(value) -> tuple[str, ...]:
     if isinstance(value, list):
-        return tuple(str(v) for v in value if v is not None)
-    return (str(value),) if value else ()
+        return tuple(strip_controls(str(v)) for v in value if v is not None)
+    return (strip_controls(str(value)),) if value else ()
 
 
 def _opt(value) -> str | None:
-    return None if value in (None, "") else str(value)
+    return None if value in (None, "") else strip_controls(str(value))
 
 
 def entry_from_stored(stored: StoredSummary, minutes: int) -> Entry:
     m = stored.meta
     return Entry(
         slug=stored.slug,
-        id=str(m.get("id") or ""),
-        title=str(m.get("title") or stored.slug),
-        summary=stored.body,
+        id=strip_controls(str(m.get("id") or "")),
+        title=strip_controls(str(m.get("title") or stored.slug)),
+        summary=strip_controls(stored.body),
         key_points=_as_tuple(m.get("key_points")),
         topics=_as_tuple(m.get("topics")),
-        language=str(m.get("language") or "und"),
+        language=strip_controls(str(m.get("language") or "und")),
         published=_opt(m.get("published")),
         author=_opt(m.get("author")),
         site_name=_opt(m.get("site")),
         url=_opt(m.get("url")),
-        source=str(m.get("source") or ""),
+        source=strip_controls(str(m.get("source") or "")),
         sources=_as_tuple(m.get("sources")),
         edited=stored.edited,
         reading_minutes=minutes,

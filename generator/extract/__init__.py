@@ -7,9 +7,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..errors import SourceError
 from ..lang import detect_language
-from ..records import Article, Extracted, Source
+from ..markup import strip_controls
+from ..records import Article, Block, Extracted, Source
 from .decode import decode_bytes
 
 
@@ -33,8 +36,23 @@ def extract_document(source: Source) -> Extracted:
     raise SourceError(source.rel, f"unknown kind {source.kind!r}")
 
 
+def _opt(value: str | None) -> str | None:
+    return strip_controls(value).strip() or None if value is not None else None
+
+
+def clean_extracted(doc: Extracted) -> Extracted:
+    """Every field without control characters (saved pages carry NULs, ESC sequences, form feeds)."""
+    blocks = tuple(Block(b.kind, t) for b in doc.blocks if (t := strip_controls(b.text).strip()))
+    return replace(
+        doc, title=strip_controls(doc.title), blocks=blocks, published=_opt(doc.published),
+        author=_opt(doc.author), site_name=_opt(doc.site_name), url=_opt(doc.url),
+        language=_opt(doc.language), section=_opt(doc.section),
+        tags=tuple(t for t in map(_opt, doc.tags) if t), captions=tuple(c for c in map(_opt, doc.captions) if c),
+    )
+
+
 def extract_article(source: Source) -> Article:
-    doc = extract_document(source)
+    doc = clean_extracted(extract_document(source))
     if not doc.blocks:
         raise SourceError(source.rel, "no article text found")
     title = doc.title.strip() or doc.blocks[0].text[:80]
