@@ -15,6 +15,11 @@ from .errors import ConfigError, DigestError
 log = logging.getLogger("digest")
 
 
+def shown(name: str) -> str:
+    """A file name on one line: control characters (a newline in a name) escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
 def _setup_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s", stream=sys.stderr)
     for noisy in ("jieba", "trafilatura", "htmldate", "charset_normalizer", "readability", "urllib3"):
@@ -29,7 +34,7 @@ def _load_sources(files: list[str]):
         path = Path(name)
         result = read_source(path, path.parent) if path.is_file() else "no such file"
         if isinstance(result, str):
-            print(f"{name}: {result}", file=sys.stderr)
+            print(f"{shown(name)}: {result}", file=sys.stderr)
             yield name, None
         else:
             yield name, result
@@ -48,7 +53,7 @@ def _each_article(files: list[str], failed: list[str]):
             yield name, extract_article(source)
         except Exception as exc:
             log.debug("%s: traceback", name, exc_info=True)
-            print(f"{name}: {failure_reason(exc)}", file=sys.stderr)
+            print(f"{shown(name)}: {failure_reason(exc)}", file=sys.stderr)
             failed.append(name)
 
 
@@ -124,9 +129,9 @@ def cmd_build(args) -> int:
     config = load_config(Path(args.config), base_url=args.base_url or os.environ.get("SITE_URL") or None)
     report = build(config)
     for name, reason in report.skipped:
-        print(f"{name}: skipped: {reason}", file=sys.stderr)
+        print(f"{shown(name)}: skipped: {reason}", file=sys.stderr)
     for name, message in report.warnings:
-        print(f"{name}: warning: {message}", file=sys.stderr)
+        print(f"{shown(name)}: warning: {message}", file=sys.stderr)
     print(f"Built {report.articles} articles ({report.cached} cached), {len(report.skipped)} skipped, "
           f"{report.written} pages written, {report.unchanged} unchanged, {report.removed} removed "
           f"in {report.seconds:.2f} s")
@@ -181,6 +186,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug, not bad input: one line, the traceback with -v
+        log.debug("traceback", exc_info=True)
+        print(f"digest: unexpected {type(exc).__name__}: {exc} (run with -v for the traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -39,7 +39,11 @@ class SiteConfig:
 
 
 def _str(v: Any) -> str | None:
-    return None if isinstance(v, str) else f"expected a string, got {v!r}"
+    if not isinstance(v, str):
+        return f"expected a string, got {v!r}"
+    # XML (feeds, sitemap) cannot carry C0 controls other than tab and newline.
+    bad = sorted({f"U+{ord(c):04X}" for c in v if (ord(c) < 32 and c not in "\t\n\r") or c == "\x7f"})
+    return f"contains control characters ({', '.join(bad)})" if bad else None
 
 
 def _bool(v: Any) -> str | None:

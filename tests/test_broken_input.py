@@ -220,8 +220,6 @@ def test_hand_edited_summary_with_control_characters(site):
     assert b"Edited  by hand." in feed and b"Escaped  control" in feed
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py prints skipped file names as is: a newline in the name splits "
-                                        "the report line in two (print the name with repr-style escapes)")
 def test_a_broken_file_with_a_newline_in_its_name_is_one_line(tmp_path):
     site = SiteDir(tmp_path / "site", "https://example.github.io/digest/")
     site.add_fixture("aukus-submarines.md")
@@ -231,9 +229,6 @@ def test_a_broken_file_with_a_newline_in_its_name_is_one_line(tmp_path):
     assert len(lines) == 1 and "bad" in lines[0] and "name.html" in lines[0] and "empty file" in lines[0], lines
 
 
-@pytest.mark.xfail(strict=True, reason="config.py keeps control characters of site.toml strings (TOML \\u0001 "
-                                        "escapes); feedgen then refuses the feed and the build crashes with a "
-                                        "traceback (strip them, or report them as a config problem by key)")
 def test_control_characters_in_site_toml_do_not_crash(tmp_path):
     site = SiteDir(tmp_path / "site", "https://example.github.io/digest/")
     site.config_path.write_text(site.config_path.read_text(encoding="utf-8").replace(
