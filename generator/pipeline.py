@@ -14,6 +14,7 @@ from .discover import discover_sources
 from .errors import DigestError
 from .extract import extract_article
 from .feed import render_feeds
+from .progress import track
 from .records import BuildReport, Digested, Source
 from .render import load_labels, render_site
 from .search import INDEX_DIR, index_search, search_language
@@ -32,6 +33,14 @@ def digest_source(source: Source, rules: tuple) -> Digested:
     return Digested(article=article, summary=summary, topics=topics, sources=(source.rel,))
 
 
+def _digest_or_error(source: Source, rules: tuple) -> Digested | Exception:
+    try:
+        return digest_source(source, rules)
+    except Exception as exc:  # one bad file never stops the build
+        log.debug("%s: traceback", source.rel, exc_info=True)
+        return exc
+
+
 def failure_reason(exc: Exception) -> str:
     """One line for the user: our own errors say what is wrong; anything else is named."""
     if isinstance(exc, DigestError):
@@ -42,19 +51,26 @@ def failure_reason(exc: Exception) -> str:
 
 
 def process_sources(sources: list[Source], config: SiteConfig, report: BuildReport) -> list[Digested]:
+    """Per-article work for every source: from the cache when its bytes were seen, else computed
+    (over a process pool for large batches); failures are skipped with their reason."""
     fingerprint = hashlib.sha256(f"{code_fingerprint()}\n{config.topics!r}".encode()).hexdigest()
     cache = Cache(config.cache_dir, fingerprint)
+    found = {s.digest: cache.get(s.digest) for s in sources}
+    missing = list({s.digest: s for s in reversed(sources) if found[s.digest] is None}.values())[::-1]
+    failed: dict[str, str] = {}
+    results = (_digest_or_error(s, config.topics) for s in missing)
+    for source, result in zip(missing, track(results, len(missing), "Extracting")):
+        if isinstance(result, Exception):
+            failed[source.digest] = failure_reason(result)
+            continue
+        cache.put(source.digest, result)
+        found[source.digest] = result
     items: list[Digested] = []
     for source in sources:
-        item = cache.get(source.digest)
+        item = found[source.digest]
         if item is None:
-            try:
-                item = digest_source(source, config.topics)
-            except Exception as exc:  # one bad file never stops the build
-                log.debug("%s: traceback", source.rel, exc_info=True)
-                report.skipped.append((source.rel, failure_reason(exc)))
-                continue
-            cache.put(source.digest, item)
+            report.skipped.append((source.rel, failed[source.digest]))
+            continue
         if item.article.source != source.rel:  # cached under another name: the file was renamed
             item = replace(item, article=replace(item.article, source=source.rel), sources=(source.rel,))
         items.append(item)
