@@ -388,8 +388,12 @@ def bench_watch(config: Path, corpus: list[Doc], env: dict) -> Run:
         _wait_for_server(port, proc)
         times = [_time_reload(port, config, corpus[1 + t].key, f"watch {t}") for t in range(WATCH_TRIALS)]
     finally:
-        proc.send_signal(2)  # SIGINT: the server stops its watcher and exits
-        proc.wait(timeout=60)
+        proc.terminate()  # SIGTERM: SIGINT may be ignored when the bench itself runs in the background
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
     return Run(statistics.median(times), float("nan"), float("nan"))
 
 

@@ -14,13 +14,17 @@ import os
 import pickle
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator
 
+from .errors import DigestError
 from .records import Digested, Source
 
 log = logging.getLogger(__name__)
-# A forked worker is ready in ~10 ms but each still pays jieba/opencc initialisation (~0.5-1 s)
-# on first use; below this many articles the pool costs more than it saves.
+# Measured: a process pays ~2.5 s of one-off initialisation on its first articles (jieba's
+# dictionary, language models), then ~30 ms per article. A forked worker starts in ~10 ms but pays
+# that initialisation again, in parallel with the others; below this many articles the pool costs
+# more than it saves.
 MIN_PARALLEL = 8
 # Items handed to a worker at once: large enough to amortise pickling, small enough to balance.
 MAX_CHUNK = 16
@@ -36,14 +40,29 @@ def _digest_one(source: Source, rules: tuple) -> Digested | Exception:
         return exc
 
 
+class WorkerFailure(DigestError):
+    """An exception that cannot cross back from a worker (SourceError's two-argument constructor
+    does not unpickle), carried as the one line the user would have read."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _portable(exc: Exception) -> Exception:
+    from .pipeline import failure_reason
+
+    try:
+        if type(pickle.loads(pickle.dumps(exc))) is type(exc):
+            return exc
+    except Exception:
+        pass
+    return WorkerFailure(failure_reason(exc))
+
+
 def _digest_in_worker(source: Source, rules: tuple) -> Digested | Exception:
     result = _digest_one(source, rules)
-    if isinstance(result, Exception):
-        try:
-            pickle.dumps(result)
-        except Exception:  # an exception that cannot cross processes becomes its description
-            return RuntimeError(f"{type(result).__name__}: {result}")
-    return result
+    return _portable(result) if isinstance(result, Exception) else result
 
 
 def worker_count() -> int:
@@ -69,5 +88,12 @@ def digest_sources(sources: list[Source], rules: tuple) -> Iterator[Digested | E
         yield from (_digest_one(s, rules) for s in sources)
         return
     chunk = max(1, min(MAX_CHUNK, len(sources) // (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-        yield from pool.map(_digest_in_worker, sources, [rules] * len(sources), chunksize=chunk)
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+            for result in pool.map(_digest_in_worker, sources, [rules] * len(sources), chunksize=chunk):
+                yield result
+                done += 1
+    except BrokenProcessPool:  # a worker died (killed, out of memory): finish as a serial build would
+        log.warning("a worker process died; digesting the remaining %d articles here", len(sources) - done)
+        yield from (_digest_one(s, rules) for s in sources[done:])

@@ -69,7 +69,7 @@ def served(site):
     for s in streams:
         s.close()
     running.stop()
-    assert not running.thread.is_alive()
+    assert not running.thread.is_alive() and not running.warm.is_alive()
 
 
 def test_pages_under_base_path_with_script_not_on_disk(served):
