@@ -128,8 +128,28 @@ def _esc(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+# Saved news pages carry far more markup than article: a mega menu, tracking scripts, "most read"
+# lists and comments. These make each page ~30 KB, in the range of real saved pages without images.
+MENU_LINKS = 120
+SCRIPT_BYTES = 12_000
+MOST_READ = 20
+
+
+def _boilerplate(doc: Doc, others: list[Doc]) -> tuple[str, str, str]:
+    v = VOCAB[doc.lang]
+    menu = "".join(f'<li><a href="/section/{k}/">{_esc(v["nav"][k % 7])} {k}</a></li>' for k in range(MENU_LINKS))
+    blob = ",".join(f'"k{k}":"{doc.key}-{k:04d}"' for k in range(SCRIPT_BYTES // 20))
+    script = f"<script>window.__STATE__={{{blob}}};</script>"
+    most = "".join(f'<li><a href="/news/{o.key}.html?ref=most">{_esc(o.title)}</a></li>' for o in others * 4)[:MOST_READ * 200]
+    comments = "".join(f'<div class="comment"><b>reader{k}</b><p>{_esc(v["filler"][k % 6])}</p></div>' for k in range(5))
+    return (f'<nav class="mega"><ul>{menu}</ul></nav>{script}',
+            f'<aside class="most-read"><h2>Most read</h2><ol>{most}</ol></aside>',
+            f'<section class="comments"><h2>Comments</h2>{comments}</section>')
+
+
 def html_page(doc: Doc, others: list[Doc]) -> str:
     v = VOCAB[doc.lang]
+    mega, most_read, comments = _boilerplate(doc, others)
     nav = "".join(f'<li><a href="/{k}/">{_esc(name)}</a></li>' for k, name in enumerate(v["nav"]))
     related = "".join(f'<li><a href="/news/{o.key}.html">{_esc(o.title)}</a><span class="time">{o.date}</span></li>'
                       for o in others)
@@ -142,14 +162,14 @@ def html_page(doc: Doc, others: list[Doc]) -> str:
 <script>window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments)}}</script>
 <style>body{{font-family:sans-serif}} .nav li{{display:inline}}</style></head><body>
 <header class="site-header"><a class="logo" href="/">Example News</a><nav class="nav"><ul>{nav}</ul></nav>
-<form class="search"><input name="q"><button>Search</button></form></header>
+<form class="search"><input name="q"><button>Search</button></form>{mega}</header>
 <div class="breadcrumb"><a href="/">{_esc(v["nav"][0])}</a> › <a href="/1/">{_esc(v["nav"][1])}</a></div>
 <main><article class="story"><h1>{_esc(doc.title)}</h1>
 <div class="byline"><span class="author">Example Reporter</span> <time datetime="{doc.date}">{doc.date}</time></div>
 <div class="story-body">
 {body}</div>
-<div class="share"><a href="#">Facebook</a> <a href="#">X</a> <a href="#">LINE</a></div></article>
-<aside class="related"><h2>{_esc(v["related"])}</h2><ul>{related}</ul></aside></main>
+<div class="share"><a href="#">Facebook</a> <a href="#">X</a> <a href="#">LINE</a></div>{comments}</article>
+<aside class="related"><h2>{_esc(v["related"])}</h2><ul>{related}</ul></aside>{most_read}</main>
 <footer><ul><li><a href="/about">About</a></li><li><a href="/privacy">Privacy</a></li><li><a href="/ads">Ads</a></li></ul>
 <p>{_esc(v["footer"])}</p></footer>
 <div class="cookie">We use cookies. <button>OK</button></div></body></html>
