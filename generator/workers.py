@@ -8,10 +8,13 @@ keeps skipping bad files one by one, as in a serial build.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 MIN_PARALLEL = 8
 # Items handed to a worker at once: large enough to amortise pickling, small enough to balance.
 MAX_CHUNK = 16
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def _digest_one(source: Source, rules: tuple) -> Digested | Exception:
@@ -65,6 +69,18 @@ def _digest_in_worker(source: Source, rules: tuple) -> Digested | Exception:
     return _portable(result) if isinstance(result, Exception) else result
 
 
+def _die_with_parent(parent: int | None) -> None:
+    """Pool initializer: a killed build must not leave workers behind, blocked forever on the
+    task queue (Linux: the kernel sends SIGKILL when the parent dies)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError, TypeError):  # not Linux: nothing to do
+        return
+    if parent is not None and os.getppid() != parent:  # the build died before prctl took effect
+        os._exit(1)
+
+
 def worker_count() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -90,7 +106,10 @@ def digest_sources(sources: list[Source], rules: tuple) -> Iterator[Digested | E
     chunk = max(1, min(MAX_CHUNK, len(sources) // (jobs * 4)))
     done = 0
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+        context = _context()  # forked workers know their parent; forkserver's are the server's
+        parent = os.getpid() if context.get_start_method() == "fork" else None
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_die_with_parent,
+                                 initargs=(parent,)) as pool:
             for result in pool.map(_digest_in_worker, sources, [rules] * len(sources), chunksize=chunk):
                 yield result
                 done += 1

@@ -169,3 +169,49 @@ def test_parallel_build_writes_the_same_bytes(tmp_path, monkeypatch):
         summaries = {p.name: p.read_bytes() for p in sorted(site.summaries.glob("*.md"))}
         trees.append((site.files(), summaries))
     assert trees[0] == trees[1]
+
+
+KILLED_BUILD = """
+import os, sys, time
+from pathlib import Path
+import generator.pipeline as pipeline
+import generator.workers as workers
+from generator.records import Source
+
+def slow(source, rules):
+    print(os.getpid(), flush=True)
+    time.sleep(120)
+
+pipeline.digest_source = slow
+workers.MIN_PARALLEL = 0
+sources = [Source(Path(f"{i}.md"), f"{i}.md", "markdown", str(i), b"x") for i in range(4)]
+list(workers.digest_sources(sources, ()))
+"""
+
+
+def test_workers_die_with_a_killed_build():
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_BUILD], stdout=subprocess.PIPE, text=True)
+    pids = {int(proc.stdout.readline()), int(proc.stdout.readline())}  # both workers are busy
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    def alive(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 20
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [p for p in pids if alive(p)]
+    for p in left:  # do not leave them behind if the test fails
+        os.kill(p, signal.SIGKILL)
+    assert not left
