@@ -20,6 +20,7 @@ from .render import load_labels, render_site
 from .search import INDEX_DIR, index_search, search_language
 from .summaries import sync_summaries
 from .summarize import summarize_article
+from .workers import digest_sources
 from .write import write_site
 
 log = logging.getLogger(__name__)
@@ -31,14 +32,6 @@ def digest_source(source: Source, rules: tuple) -> Digested:
     summary = summarize_article(article)
     topics = tuple(s.slug for s in classify_article(article, rules) if s.assigned)
     return Digested(article=article, summary=summary, topics=topics, sources=(source.rel,))
-
-
-def _digest_or_error(source: Source, rules: tuple) -> Digested | Exception:
-    try:
-        return digest_source(source, rules)
-    except Exception as exc:  # one bad file never stops the build
-        log.debug("%s: traceback", source.rel, exc_info=True)
-        return exc
 
 
 def failure_reason(exc: Exception) -> str:
@@ -58,7 +51,7 @@ def process_sources(sources: list[Source], config: SiteConfig, report: BuildRepo
     found = {s.digest: cache.get(s.digest) for s in sources}
     missing = list({s.digest: s for s in reversed(sources) if found[s.digest] is None}.values())[::-1]
     failed: dict[str, str] = {}
-    results = (_digest_or_error(s, config.topics) for s in missing)
+    results = digest_sources(missing, config.topics)  # in input order; a process pool for large batches
     for source, result in zip(missing, track(results, len(missing), "Extracting")):
         if isinstance(result, Exception):
             failed[source.digest] = failure_reason(result)
