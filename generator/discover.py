@@ -54,7 +54,8 @@ def read_source(path: Path, root: Path) -> Source | str:
     if path.is_symlink() and not _is_inside(path, root):
         return "symbolic link to a file outside the articles folder: not followed"
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
         if not path.is_file():  # a FIFO or device would block or never end
             return "not a regular file"
         limit = MAX_BYTES[kind]
@@ -66,7 +67,8 @@ def read_source(path: Path, root: Path) -> Source | str:
     if not data.strip():
         return "empty file"
     rel = path.relative_to(root).as_posix()
-    return Source(path=path, rel=rel, kind=kind, digest=hashlib.sha256(data).hexdigest(), data=data)
+    return Source(path=path, rel=rel, kind=kind, digest=hashlib.sha256(data).hexdigest(), data=data,
+                  mtime_ns=st.st_mtime_ns)
 
 
 def discover_sources(root: Path) -> tuple[list[Source], list[tuple[str, str]]]:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from .cache import Cache, code_fingerprint
 from .classify import classify_article
 from .config import SiteConfig
+from .dedupe import body_signature, collapse_duplicates
 from .discover import discover_sources
 from .errors import DigestError
 from .extract import extract_article
@@ -31,7 +32,8 @@ def digest_source(source: Source, rules: tuple) -> Digested:
     article = extract_article(source)
     summary = summarize_article(article)
     topics = tuple(s.slug for s in classify_article(article, rules) if s.assigned)
-    return Digested(article=article, summary=summary, topics=topics, sources=(source.rel,))
+    return Digested(article=article, summary=summary, topics=topics, sources=(source.rel,),
+                    signature=body_signature(article))
 
 
 def failure_reason(exc: Exception) -> str:
@@ -66,6 +68,7 @@ def process_sources(sources: list[Source], config: SiteConfig, report: BuildRepo
             continue
         if item.article.source != source.rel:  # cached under another name: the file was renamed
             item = replace(item, article=replace(item.article, source=source.rel), sources=(source.rel,))
+        item = replace(item, saved_ns=source.mtime_ns)
         items.append(item)
     report.cached = cache.hits
     return items
@@ -77,6 +80,8 @@ def build(config: SiteConfig) -> BuildReport:
     sources, skipped = discover_sources(config.articles_dir)
     report.skipped.extend(skipped)
     items = process_sources(sources, config, report)
+    items, merged = collapse_duplicates(items)
+    report.warnings.extend(merged)
     report.articles = len(items)
     entries, warnings = sync_summaries(config.summaries_dir, items)
     report.warnings.extend(warnings)

@@ -22,6 +22,7 @@ class Source:
     kind: str  # "html" | "mhtml" | "text" | "markdown"
     digest: str  # sha256 hex of the raw bytes
     data: bytes
+    mtime_ns: int = 0  # when the file was last saved (orders two saves of one story)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ class Digested:
     summary: Summary
     topics: tuple[str, ...]  # assigned topic slugs, in site.toml order
     sources: tuple[str, ...] = ()  # every saved file of this article (duplicates collapse into one)
+    signature: tuple[int, ...] = ()  # near-duplicate signature of the body (dedupe.body_signature)
+    saved_ns: int = 0  # Source.mtime_ns of the file this record was made from
 
 
 @dataclass(frozen=True)
