@@ -176,6 +176,28 @@ def test_narrow_gutter_confirmed_by_neighbours():
     assert [c for c, _ in split_columns(lines)[2]] == [0, 27]
 
 
+def test_one_space_gap_needs_neighbours_that_are_cut_there():
+    # The two lines below have a two-space gap at column 27 that is no column edge (only one
+    # other line has it); the first line's single space at 27 is then no edge either.
+    lines = [
+        "the the said 2025-10-21 00 the the the the the the 0.",
+        "the 2025-10-21 and then 0  the the the the the the the the the the the the the",
+        "the 2025-10-21 and then 0  the the the the the the the the the the the the minister",
+    ]
+    assert [[c for c, _ in row] for row in split_columns(lines)] == [[0], [0], [0]]
+    # With three-space gaps below, the same single space is a column edge.
+    lines[1:] = [ln.replace("then 0  the", "them    the") for ln in lines[1:]]
+    assert [[c for c, _ in row] for row in split_columns(lines)] == [[0, 27], [0, 27], [0, 27]]
+
+
+def test_a_line_across_an_open_column_ends_the_table():
+    text = ("the left cell of the row    the right cell of the row\n" + "the full line " * 7 + "\n"
+            + "the next line " * 7 + "\n")
+    paras = reflow_lines(text)
+    assert [(p.line, p.col, p.nlines) for p in paras] == [(0, 0, 1), (0, 28, 1), (1, 0, 2)]
+    assert paras[0].text == "the left cell of the row"
+
+
 def test_best_span_is_the_maximum_sum_span():
     assert best_span([-6, 20, -2, 30, -6, -6, 10]) == (1, 4)
     assert best_span([-1, -2]) == (0, 0)

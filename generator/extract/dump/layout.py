@@ -19,7 +19,9 @@ from ...lang import CJK_RE
 # them (neither w3m nor lynx justifies text), while two spaces follow some sentence ends.
 GAP_RE = re.compile(r" {2,}")
 # A narrower gap is a column edge when this many lines within GUTTER_REACH lines above or
-# below start a cell at the same column after a wide gap (prose never lines up like that).
+# below start a cell at the same column (prose never lines up like that): a two-space gap
+# when they have a gap of two or more spaces there, a one-space gap only when they are cut
+# there themselves (two-space gaps that are not column edges confirm nothing).
 GUTTER_SUPPORT = 2
 GUTTER_REACH = 4
 # lynx indents the first line of some paragraphs by up to four columns.
@@ -92,15 +94,15 @@ def _gap_starts(line: str, cols: list[int]) -> tuple[set[int], set[int]]:
     return wide, sure
 
 
-def _supported(c: int, i: int, occs: list[bytearray], wides: list[set[int]]) -> bool:
-    """Do nearby lines, joined to line i by a blank column c-1, start a cell at column c?"""
+def _supported(c: int, i: int, occs: list[bytearray], marks: list[set[int]]) -> bool:
+    """Do nearby lines, joined to line i by a blank column c-1, have column c in `marks`?"""
     support = 0
     for step in (-1, 1):
         j = i + step
         while 0 <= j < len(occs) and abs(j - i) <= GUTTER_REACH:
             if c - 1 < len(occs[j]) and occs[j][c - 1]:
                 break
-            support += c in wides[j]
+            support += c in marks[j]
             j += step
     return support >= GUTTER_SUPPORT
 
@@ -117,16 +119,19 @@ def split_columns(lines: list[str]) -> list[list[tuple[int, str]]]:
     occs = [oc[0] for oc in occ_cols]
     gaps = [_gap_starts(ln, oc[1]) for ln, oc in zip(lines, occ_cols)]
     wides = [g[0] for g in gaps]
+    cuts = [set(g[1]) for g in gaps]
+    for i in range(len(lines)):  # two-space gaps, confirmed by wide gaps nearby
+        cuts[i] |= {c for c in wides[i] - cuts[i] if _supported(c, i, occs, wides)}
+    confirmed = [frozenset(c) for c in cuts]
     rows = []
-    for i, line in enumerate(lines):
+    for i, line in enumerate(lines):  # one-space gaps, confirmed by cuts nearby
         occ, cols = occ_cols[i]
-        splits = set(gaps[i][1])
-        near = set().union(*wides[max(0, i - GUTTER_REACH): i + GUTTER_REACH + 1]) - splits
+        near = set().union(*confirmed[max(0, i - GUTTER_REACH): i + GUTTER_REACH + 1]) - wides[i]
         first = len(line) - len(line.lstrip(" "))
         for c in near:
-            if first < c - 1 < len(occ) - 1 and not occ[c - 1] and occ[c] and _supported(c, i, occs, wides):
-                splits.add(c)
-        rows.append(_cut(line, cols, splits))
+            if first < c - 1 < len(occ) - 1 and not occ[c - 1] and occ[c] and _supported(c, i, occs, confirmed):
+                cuts[i].add(c)
+        rows.append(_cut(line, cols, cuts[i]))
     return rows
 
 
@@ -192,7 +197,10 @@ def reflow_lines(text: str) -> list[Para]:
         for col, piece in cells:
             end = col + display_width(piece)
             cur = open_.pop(col, None) or _indented_first_line(open_, col)
-            if cur and _continues(cur[2], widths[col], piece):
+            # A piece running into a column still open to its right ends the table: it is
+            # read after that column, never joined to the cell above it.
+            crosses = any(col < other < end for other in open_)
+            if cur and not crosses and _continues(cur[2], widths[col], piece):
                 cur[1].append(piece)
                 still[col] = (cur[0], cur[1], end, cur[3])
                 continue
