@@ -124,17 +124,26 @@ def _print_topics(o: dict, scores) -> None:
 
 def cmd_build(args) -> int:
     from .config import load_config
-    from .pipeline import build
+    from .state import unchanged_report
 
     config = load_config(Path(args.config), base_url=args.base_url or os.environ.get("SITE_URL") or None)
-    report = build(config)
+    report = None if args.force else unchanged_report(config)
+    built = report is None
+    if built:
+        from .pipeline import build
+
+        report = build(config)
     for name, reason in report.skipped:
         print(f"{shown(name)}: skipped: {reason}", file=sys.stderr)
     for name, message in report.warnings:
         print(f"{shown(name)}: warning: {message}", file=sys.stderr)
-    print(f"Built {report.articles} articles ({report.cached} cached), {len(report.skipped)} skipped, "
-          f"{report.written} pages written, {report.unchanged} unchanged, {report.removed} removed "
-          f"in {report.seconds:.2f} s")
+    if built:
+        print(f"Built {report.articles} articles ({report.cached} cached), {len(report.skipped)} skipped, "
+              f"{report.written} pages written, {report.unchanged} unchanged, {report.removed} removed "
+              f"in {report.seconds:.2f} s")
+    else:
+        print(f"Nothing changed since the last build: {report.articles} articles, {len(report.skipped)} skipped "
+              f"(checked in {report.seconds:.2f} s; --force checks every file)")
     if args.strict and (report.skipped or report.warnings):
         print(f"--strict: {len(report.skipped)} skipped, {len(report.warnings)} warnings", file=sys.stderr)
         return 1
@@ -155,6 +164,7 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--config", default="site.toml")
     b.add_argument("--base-url", help="override site.base_url (also: SITE_URL)")
     b.add_argument("--strict", action="store_true", help="exit 1 when any file was skipped or warned about")
+    b.add_argument("--force", action="store_true", help="check every input even when none changed since the last build")
     b.set_defaults(func=cmd_build)
     s = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
     s.add_argument("--config", default="site.toml")

@@ -46,13 +46,15 @@ def _walk(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def read_source(path: Path, root: Path) -> Source | str:
-    """One file -> Source, or the reason it is skipped."""
+def read_source(path: Path, root: Path, known: list | None = None) -> Source | str:
+    """One file -> Source, or the reason it is skipped. `known` = [size, mtime_ns, inode, digest]
+    from the last build: when the stat still matches, the digest is reused and the file not read."""
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
         return f"unknown kind of file ({path.suffix or 'no extension'}): expected one of " + ", ".join(sorted(KINDS))
     if path.is_symlink() and not _is_inside(path, root):
         return "symbolic link to a file outside the articles folder: not followed"
+    rel = path.relative_to(root).as_posix()
     try:
         st = path.stat()
         size = st.st_size
@@ -61,24 +63,33 @@ def read_source(path: Path, root: Path) -> Source | str:
         limit = MAX_BYTES[kind]
         if size > limit:
             return f"too large ({size // _MIB} MiB; the limit for {kind} files is {limit // _MIB} MiB)"
+        if known is not None and known[:3] == [size, st.st_mtime_ns, st.st_ino] and size > 0:
+            return Source(path=path, rel=rel, kind=kind, digest=known[3], data=None, mtime_ns=st.st_mtime_ns,
+                          stat=(size, st.st_mtime_ns, st.st_ino))
         data = path.read_bytes()
     except OSError as exc:
         return f"cannot read: {exc.strerror or exc}"
     if not data.strip():
         return "empty file"
-    rel = path.relative_to(root).as_posix()
     return Source(path=path, rel=rel, kind=kind, digest=hashlib.sha256(data).hexdigest(), data=data,
-                  mtime_ns=st.st_mtime_ns)
+                  mtime_ns=st.st_mtime_ns, stat=(size, st.st_mtime_ns, st.st_ino))
 
 
-def discover_sources(root: Path) -> tuple[list[Source], list[tuple[str, str]]]:
-    """All usable sources under root (sorted by relative path) and (file, reason) for the rest."""
+def stat_key(source: Source) -> list:
+    """What the build state remembers of a source: [size, mtime_ns, inode, digest]."""
+    return [*source.stat, source.digest]
+
+
+def discover_sources(root: Path, known: dict | None = None) -> tuple[list[Source], list[tuple[str, str]]]:
+    """All usable sources under root (sorted by relative path) and (file, reason) for the rest.
+    `known`: rel -> stat_key() of the last build, to skip re-reading unchanged files."""
     sources: list[Source] = []
     skipped: list[tuple[str, str]] = []
     if not root.is_dir():
         return sources, [(str(root), "articles folder does not exist")]
+    known = known or {}
     for path in _walk(root):
-        result = read_source(path, root)
+        result = read_source(path, root, known.get(path.relative_to(root).as_posix()))
         if isinstance(result, Source):
             sources.append(result)
         else:

@@ -27,3 +27,7 @@ class SourceError(DigestError):
 
 class OutputCollision(DigestError):
     """Two outputs want the same path."""
+
+
+class OutputChanged(DigestError):
+    """The output folder changed under a running build (a page kept as unchanged is gone)."""

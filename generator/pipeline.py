@@ -11,15 +11,16 @@ from .cache import Cache, code_fingerprint
 from .classify import classify_article
 from .config import SiteConfig
 from .dedupe import body_signature, collapse_duplicates
-from .discover import discover_sources
+from .discover import discover_sources, stat_key
 from .errors import DigestError
 from .extract import extract_article
 from .feed import render_feeds
 from .progress import track
 from .records import BuildReport, Digested, Source
 from .render import load_labels, render_site
-from .search import INDEX_DIR, index_search, search_language
-from .summaries import sync_summaries
+from .search import INDEX_DIR, index_search_cached, search_fingerprint, search_language
+from .state import INPUTS, RACY_NS, BuildState, final_signature, load_state, save_state, signatures
+from .summaries import remember_summaries, sync_summary_files
 from .summarize import summarize_article
 from .workers import digest_sources
 from .write import write_site
@@ -75,21 +76,42 @@ def process_sources(sources: list[Source], config: SiteConfig, report: BuildRepo
 
 
 def build(config: SiteConfig) -> BuildReport:
+    """One build. Work is proportional to what changed since the last one (see state.py): unchanged
+    files are not re-read, cached articles not re-digested, unchanged summaries not rewritten,
+    unchanged pages not rendered, and the search index not rebuilt when no page changed."""
     started = time.perf_counter()
+    since = time.time_ns()
     report = BuildReport()
-    sources, skipped = discover_sources(config.articles_dir)
+    old = load_state(config)
+    before, _ = signatures(config, INPUTS)
+    sources, skipped = discover_sources(config.articles_dir, old.sources)
     report.skipped.extend(skipped)
     items = process_sources(sources, config, report)
     items, merged = collapse_duplicates(items)
     report.warnings.extend(merged)
     report.articles = len(items)
-    entries, warnings = sync_summaries(config.summaries_dir, items)
+    entries, warnings, kept = sync_summary_files(config.summaries_dir, items, old.summaries)
     report.warnings.extend(warnings)
+    summaries_signature = signatures(config, ("summaries",))[0]["summaries"]
     labels = load_labels(config.templates_dir, config.language)
-    files = render_site(config, entries) + render_feeds(config, entries, labels)
+    pages, keys = render_site(config, entries, old.pages)
+    files = pages + render_feeds(config, entries, labels)
     language = search_language([e.language for e in entries], config.language)
-    finalize = (lambda stage: index_search(stage, language)) if config.search else None
+    search_key = search_fingerprint(keys, language)
+    finalize = None
+    if config.search:
+        finalize = lambda stage: index_search_cached(stage, language, search_key, old.search, config.cache_dir)  # noqa: E731
     written = write_site(files, config.output_dir, finalize=finalize, finalize_dir=INDEX_DIR + "/")
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
+    save_state(config, BuildState(
+        signature=final_signature(config, before, summaries_signature),
+        articles=report.articles,
+        skipped=[list(s) for s in report.skipped],
+        warnings=[list(w) for w in report.warnings],
+        sources={s.rel: stat_key(s) for s in sources if s.stat and s.stat[1] < since - RACY_NS},
+        summaries=remember_summaries(kept, since),
+        pages=keys,
+        search=search_key if config.search else "",
+    ))
     report.seconds = time.perf_counter() - started
     return report

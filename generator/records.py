@@ -21,8 +21,20 @@ class Source:
     rel: str  # path relative to content/articles, POSIX separators
     kind: str  # "html" | "mhtml" | "text" | "markdown"
     digest: str  # sha256 hex of the raw bytes
-    data: bytes
+    data: bytes | None  # None: not read, its digest was known from an unchanged stat (see read())
     mtime_ns: int = 0  # when the file was last saved (orders two saves of one story)
+    stat: tuple[int, int, int] = ()  # (size, mtime_ns, inode) taken before the bytes were read
+
+    def read(self) -> bytes:
+        """The raw bytes: those discover read, or the file read now, checked against the digest."""
+        if self.data is not None:
+            return self.data
+        import hashlib
+
+        data = self.path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != self.digest:
+            raise ValueError("the file changed during the build; the next build picks it up")
+        return data
 
 
 @dataclass(frozen=True)
@@ -127,7 +139,7 @@ class Entry:
 @dataclass(frozen=True)
 class OutputFile:
     path: str  # relative to the output folder, POSIX separators
-    data: bytes
+    data: bytes | None  # None: unchanged since the last build, keep the file in the output folder
 
 
 @dataclass

@@ -6,6 +6,7 @@ Links between pages are relative, so the site works under any base path (a GitHu
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import tomllib
 from dataclasses import dataclass
@@ -116,16 +117,16 @@ def feed_links(config: SiteConfig, base: str, title: str) -> list[dict]:
     ]
 
 
-def month_groups(views: list[dict]) -> list[tuple[str, list[dict]]]:
+def month_groups(views: list[Entry]) -> list[tuple[str, list[Entry]]]:
     """[("2025-10", entries), ...] newest month first; undated entries under "undated"."""
-    groups: dict[str, list[dict]] = {}
+    groups: dict[str, list[Entry]] = {}
     for v in views:
-        key = v["published"][:7] if v["published"] and len(v["published"]) >= 7 else "undated"
+        key = v.published[:7] if v.published and len(v.published) >= 7 else "undated"
         groups.setdefault(key, []).append(v)
     return sorted(groups.items(), key=lambda kv: (kv[0] != "undated", kv[0]), reverse=True)
 
 
-def archive_specs(views: list[dict], site_feeds: list[dict], labels: dict) -> list[PageSpec]:
+def archive_specs(views: list[Entry], site_feeds: list[dict], labels: dict) -> list[PageSpec]:
     months = month_groups(views)
     index = [{"key": k, "count": len(v), "target": f"archive/{k}/"} for k, v in months]
     specs = [PageSpec("archive/index.html", "archive.html", labels["archive"],
@@ -137,7 +138,9 @@ def archive_specs(views: list[dict], site_feeds: list[dict], labels: dict) -> li
 
 
 def page_specs(config: SiteConfig, entries: list[Entry], topics: list[dict], labels: dict) -> list[PageSpec]:
-    views = [entry_view(e) for e in sort_entries(entries)]
+    """Every page as a PageSpec whose context holds Entry records (turned into template views only
+    when the page is rendered), so a page's key can be computed without rendering anything."""
+    views = sort_entries(entries)
     site_feeds = feed_links(config, "", config.title)
     specs: list[PageSpec] = []
     for path, chunk, info in paginate("", views, config.page_size):
@@ -145,18 +148,18 @@ def page_specs(config: SiteConfig, entries: list[Entry], topics: list[dict], lab
                               {"entries": chunk, "pagination": info, "feeds": site_feeds,
                                "heading": config.title, "intro": config.description}))
     for t in topics:
-        mine = [v for v in views if t["slug"] in v["topics"]]
+        mine = [v for v in views if t["slug"] in v.topics]
         feeds = feed_links(config, f"topics/{t['slug']}/", t["name"]) + site_feeds
         for path, chunk, info in paginate(f"topics/{t['slug']}/", mine, config.page_size):
             specs.append(PageSpec(path, "topic.html", t["name"],
                                   {"entries": chunk, "pagination": info, "topic": t, "feeds": feeds,
                                    "description": t["description"]}))
     for v in views:
-        specs.append(PageSpec(f"articles/{v['slug']}/index.html", "article.html", v["title"],
-                              {"e": v, "feeds": site_feeds, "og_type": "article", "lang": v["language"],
-                               "description": _plain_summary(v["summary"])}))
-    about = {"feeds": site_feeds, "heading": config.about_title,
-             "about_html": Markup(render_markdown(config.about_text))}
+        specs.append(PageSpec(f"articles/{v.slug}/index.html", "article.html", v.title,
+                              {"e": v, "feeds": site_feeds, "og_type": "article", "lang": v.language,
+                               "description": _plain_summary(v.summary)}))
+    about = {"feeds": site_feeds, "heading": config.about_title, "about": config.about_text,
+             "counts": {t["slug"]: t["count"] for t in topics}}
     specs.append(PageSpec("about/index.html", "about.html", config.about_title, about))
     specs.extend(archive_specs(views, site_feeds, labels))
     specs.append(PageSpec("search/index.html", "search.html", labels["search"], {"feeds": site_feeds}))
@@ -175,9 +178,30 @@ def _rel_for(config: SiteConfig, page_path: str) -> Callable[[str], str]:
     return lambda target: relative_link(target, page_path)
 
 
-def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, shared: dict) -> OutputFile:
+class Views:
+    """Entry -> the dict templates see (summary rendered to HTML once per entry per build)."""
+
+    def __init__(self):
+        self._done: dict[int, dict] = {}
+
+    def __call__(self, value):
+        if isinstance(value, Entry):
+            view = self._done.get(id(value))
+            if view is None:
+                view = self._done[id(value)] = entry_view(value)
+            return view
+        if isinstance(value, list) and value and isinstance(value[0], Entry):
+            return [self(v) for v in value]
+        return value
+
+
+def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, shared: dict,
+                views: Views | None = None) -> OutputFile:
+    views = views or Views()
     rel = _rel_for(config, spec.path)
-    ctx = dict(spec.context)
+    ctx = {k: views(v) for k, v in spec.context.items()}
+    if "about" in ctx:
+        ctx["about_html"] = Markup(render_markdown(ctx.pop("about")))
     feeds = [dict(f, href=rel(f["target"])) for f in ctx.pop("feeds", [])]
     page = {
         "title": spec.title,
@@ -193,25 +217,54 @@ def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, sha
     return OutputFile(spec.path, html.encode("utf-8"))
 
 
+def templates_fingerprint(templates_dir: Path) -> str:
+    """Hash of every file under templates/: a changed template or label re-renders every page."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in templates_dir.rglob("*") if p.is_file()):
+        h.update(path.relative_to(templates_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def page_key(base: str, spec: PageSpec) -> str:
+    """Everything a page is made from, hashed: the same key means the same bytes."""
+    return hashlib.sha256(f"{base}\n{spec.path}\n{spec.template}\n{spec.title}\n{spec.context!r}".encode(
+        "utf-8", "surrogateescape")).hexdigest()
+
+
 def static_files(templates_dir: Path) -> list[OutputFile]:
     static = templates_dir / "static"
     files = sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else []
     return [OutputFile("assets/" + p.relative_to(static).as_posix(), p.read_bytes()) for p in files]
 
 
-def render_site(config: SiteConfig, entries: list[Entry]) -> list[OutputFile]:
+def render_site(config: SiteConfig, entries: list[Entry], previous: dict[str, str] | None = None
+                ) -> tuple[list[OutputFile], dict[str, str]]:
+    """(files, keys): every output file and each page's key. A page whose key is in `previous` and
+    whose file is still in the output folder is not rendered: its OutputFile has data None (keep)."""
     env = make_env(config.templates_dir)
     topics = topic_views(config, entries)
     shared = {
         "site": {"title": config.title, "description": config.description, "language": config.language,
                  "base_url": config.base_url, "base_path": config.base_path},
         "labels": load_labels(config.templates_dir, config.language),
-        "topics": topics,
-        "topics_by_slug": {t["slug"]: t for t in topics},
+        # counts are shown only on the pages that carry them in their own context (topic, about)
+        "topics": [{k: v for k, v in t.items() if k != "count"} for t in topics],
     }
+    shared["topics_by_slug"] = {t["slug"]: t for t in shared["topics"]}
+    base = hashlib.sha256(f"{templates_fingerprint(config.templates_dir)}\n{config!r}\n{shared!r}".encode(
+        "utf-8", "surrogateescape")).hexdigest()
     specs = page_specs(config, entries, topics, shared["labels"])
-    pages = [render_page(env, config, spec, shared) for spec in specs]
-    return pages + [sitemap(config, specs), robots(config)] + static_files(config.templates_dir)
+    previous = previous or {}
+    views = Views()
+    keys: dict[str, str] = {}
+    pages: list[OutputFile] = []
+    for spec in specs:
+        key = keys[spec.path] = page_key(base, spec)
+        if previous.get(spec.path) == key and (config.output_dir / spec.path).is_file():
+            pages.append(OutputFile(spec.path, None))
+        else:
+            pages.append(render_page(env, config, spec, shared, views))
+    return pages + [sitemap(config, specs), robots(config)] + static_files(config.templates_dir), keys
 
 
 def sitemap(config: SiteConfig, specs: list[PageSpec]) -> OutputFile:
@@ -221,7 +274,7 @@ def sitemap(config: SiteConfig, specs: list[PageSpec]) -> OutputFile:
         if spec.path == "404.html":
             continue
         loc = escape(config.base_url + url_of(spec.path))
-        published = spec.context.get("e", {}).get("published") if spec.template == "article.html" else None
+        published = spec.context["e"].published if spec.template == "article.html" else None
         lastmod = f"<lastmod>{escape(published[:10])}</lastmod>" if published else ""
         rows.append(f"  <url><loc>{loc}</loc>{lastmod}</url>")
     body = "\n".join(rows)

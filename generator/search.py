@@ -6,6 +6,10 @@ a Chinese word finds Chinese articles; only article bodies (data-pagefind-body) 
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -13,12 +17,15 @@ from pathlib import Path
 
 from .errors import DigestError
 
+log = logging.getLogger(__name__)
+
 
 class SearchIndexError(DigestError):
     pass
 
 
 INDEX_DIR = "pagefind"
+MANIFEST = "manifest.json"  # sha256 of each file of a cached index
 
 
 def search_language(languages: list[str], site_language: str) -> str:
@@ -39,3 +46,54 @@ def index_search(site: Path, language: str) -> None:
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise SearchIndexError("search index not built: " + " / ".join(tail))
+
+
+def search_fingerprint(page_keys: dict[str, str], language: str) -> str:
+    """What the index is made from: every HTML page's key (state.py) and the index language."""
+    h = hashlib.sha256(f"{language}\n".encode())
+    for path in sorted(page_keys):
+        if path.endswith(".html"):
+            h.update(f"{path}\0{page_keys[path]}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _manifest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def index_search_cached(site: Path, language: str, key: str, previous: str, cache_dir: Path) -> None:
+    """index_search, done only when the pages changed: the index of the last build is kept when
+    its key is unchanged, or copied back from the cache (after the output folder was deleted) when
+    its files still match their recorded hashes; else it is built and a copy kept for next time.
+    Copies, never hard links: a damaged cache file must not damage the site, nor the reverse."""
+    index = site / INDEX_DIR
+    if key == previous and index.is_dir():
+        return
+    store = Path(cache_dir) / "search"
+    cached = store / key
+    try:
+        recorded = json.loads((cached / MANIFEST).read_text(encoding="utf-8"))
+        files = cached / "files"
+        if _manifest(files) == recorded:
+            shutil.rmtree(index, ignore_errors=True)
+            shutil.copytree(files, index)
+            return
+        log.warning("%s: cached search index damaged, building it again", cached)
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as exc:
+        log.warning("%s: cached search index unreadable, building it again (%s)", cached, exc)
+    index_search(site, language)
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+        tmp = store / f".{key}.{os.getpid()}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.copytree(index, tmp / "files")
+        (tmp / MANIFEST).write_text(json.dumps(_manifest(tmp / "files")), encoding="utf-8")
+        for old in store.iterdir():
+            if old != tmp:
+                shutil.rmtree(old, ignore_errors=True)
+        os.rename(tmp, cached)
+    except OSError as exc:
+        log.warning("%s: cannot keep a copy of the search index (%s)", store, exc)

@@ -51,14 +51,39 @@ def read_summary(path: Path) -> StoredSummary:
     return StoredSummary(path=path, meta=meta, body=body.strip(), edited=edited)
 
 
-def load_summaries(folder: Path) -> tuple[list[StoredSummary], list[tuple[str, str]]]:
+def _stat_key(st) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def load_summaries(folder: Path, known: dict | None = None) -> tuple[list[StoredSummary], list[tuple[str, str]]]:
+    """Every summary file, sorted by name. `known`: name -> [size, mtime_ns, inode, meta, body,
+    edited] from the last build; a file whose stat still matches is not read and parsed again."""
     stored, problems = [], []
+    known = known or {}
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         try:
+            seen = known.get(path.name)
+            if seen is not None and seen[:3] == _stat_key(path.stat()):
+                stored.append(StoredSummary(path=path, meta=seen[3], body=seen[4], edited=seen[5]))
+                continue
             stored.append(read_summary(path))
         except (OSError, UnicodeDecodeError, FrontMatterError) as exc:
             problems.append((str(path), f"summary not readable, left alone: {exc}"))
     return stored, problems
+
+
+def remember_summaries(stored: list[StoredSummary], since_ns: int) -> dict:
+    """The `known` of load_summaries for the next build. Files changed since `since_ns` (minus a
+    timestamp tick) are left out: a second save within the same tick would keep their stat."""
+    known = {}
+    for s in stored:
+        try:
+            key = _stat_key(s.path.stat())
+        except OSError:
+            continue
+        if key[1] < since_ns - 50_000_000:
+            known[s.path.name] = [*key, s.meta, s.body, s.edited]
+    return known
 
 
 def mint_id(item: Digested) -> str:
@@ -68,9 +93,9 @@ def mint_id(item: Digested) -> str:
     return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, key)}"
 
 
-def render_summary(item: Digested, item_id: str) -> str:
+def summary_meta(item: Digested, item_id: str) -> dict:
     a, s = item.article, item.summary
-    meta = {
+    return {
         "title": a.title,
         "source": a.source,
         "sources": list(item.sources or (a.source,)),
@@ -84,7 +109,10 @@ def render_summary(item: Digested, item_id: str) -> str:
         "id": item_id,
         "source_sha256": a.digest,
     }
-    text = dump_front_matter(meta, s.summary)
+
+
+def render_summary(item: Digested, item_id: str) -> str:
+    text = dump_front_matter(summary_meta(item, item_id), item.summary.summary)
     head, rest = text.split("\n", 1)  # insert `generated` last in the front matter
     closing = rest.index("---\n")
     draft = f"{head}\n{rest[:closing]}generated: -\n{rest[closing:]}"
@@ -129,22 +157,40 @@ def _match(item: Digested, by_source: dict, by_digest: dict) -> StoredSummary | 
     return by_digest.get(item.article.digest)
 
 
+def _unchanged(old: StoredSummary, item: Digested, item_id: str) -> bool:
+    """The stored file already says what render_summary would write (compared as parsed data,
+    so the costly YAML dump is skipped for the common case: nothing changed)."""
+    meta = dict(old.meta)
+    meta.pop("generated", None)
+    return meta == summary_meta(item, item_id) and old.body == item.summary.summary.strip()
+
+
 def sync_summaries(folder: Path, items: list[Digested]) -> tuple[list[Entry], list[tuple[str, str]]]:
     """Write or keep one summary per item; remove unedited summaries of deleted articles.
 
     Returns the entries the site shows and (file, message) warnings.
     """
-    stored, warnings = load_summaries(folder)
+    entries, warnings, _ = sync_summary_files(folder, items)
+    return entries, warnings
+
+
+def sync_summary_files(folder: Path, items: list[Digested], known: dict | None = None
+                       ) -> tuple[list[Entry], list[tuple[str, str]], list[StoredSummary]]:
+    """sync_summaries, also returning the summary files now in the folder (for remember_summaries);
+    `known` is passed to load_summaries."""
+    stored, warnings = load_summaries(folder, known)
     by_source = {s.meta.get("source"): s for s in stored}
     by_digest = {s.meta.get("source_sha256"): s for s in stored}
     matched = {item.article.source: _match(item, by_source, by_digest) for item in items}
     taken = {s.slug for s in stored}
     entries: list[Entry] = []
+    kept: list[StoredSummary] = []
     for item in items:
         old = matched[item.article.source]
         minutes = reading_minutes(item.article.text)
         if old is not None and old.edited:
             entries.append(entry_from_stored(old, minutes))
+            kept.append(old)
             continue
         if old is not None:
             slug = old.slug
@@ -152,17 +198,24 @@ def sync_summaries(folder: Path, items: list[Digested]) -> tuple[list[Entry], li
             slug = unique_slug(make_slug(item.article.title, item.article.digest), taken)
             taken.add(slug)
         item_id = str(old.meta.get("id")) if old is not None and old.meta.get("id") else mint_id(item)
+        if old is not None and _unchanged(old, item, item_id):
+            entries.append(entry_from_stored(old, minutes))
+            kept.append(old)
+            continue
         path = folder / f"{slug}.md"
         text = render_summary(item, item_id)
         write_text_atomic(path, text)
         meta, body = split_front_matter(text)
-        entries.append(entry_from_stored(StoredSummary(path, meta, body.strip(), edited=False), minutes))
+        fresh = StoredSummary(path, meta, body.strip(), edited=False)
+        entries.append(entry_from_stored(fresh, minutes))
+        kept.append(fresh)
     used = {id(s) for s in matched.values() if s is not None}
     for s in stored:
         if id(s) in used:
             continue
         if s.edited:
             warnings.append((str(s.path), "edited summary of a deleted article: kept, not shown"))
+            kept.append(s)
         else:
             s.path.unlink(missing_ok=True)
-    return entries, warnings
+    return entries, warnings, kept

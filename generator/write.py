@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .errors import OutputCollision
+from .errors import OutputChanged, OutputCollision
 from .records import OutputFile
 
 _RENAME_EXCHANGE = 2  # from <linux/fs.h>
@@ -90,6 +90,11 @@ def _fill(stage: Path, files: list[OutputFile], keep: str | None) -> WriteReport
     written = unchanged = 0
     for f in files:
         target = stage / f.path
+        if f.data is None:  # unchanged since the last build: the hard link to it stays
+            if not target.is_file():
+                raise OutputChanged(f"{f.path}: left out as unchanged, but missing from the output folder")
+            unchanged += 1
+            continue
         if target.is_file() and not target.is_symlink() and target.read_bytes() == f.data:
             unchanged += 1
             continue

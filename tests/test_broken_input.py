@@ -184,7 +184,11 @@ def test_cached_rebuild_is_identical_and_quiet(broken_site):
     assert again.returncode == 0
     assert stderr_lines(again) == stderr_lines(first)
     assert site.files() == before
-    assert " 0 pages written" in again.stdout
+    assert "Nothing changed since the last build" in again.stdout  # the no-op check (state.py)
+    forced = run_build(site.config_path, "--force")  # every file checked: all cached, nothing written
+    assert forced.returncode == 0 and stderr_lines(forced) == stderr_lines(first)
+    assert site.files() == before
+    assert " 0 pages written" in forced.stdout
 
 
 def test_strict_fails_on_a_broken_file(tmp_path):

@@ -18,13 +18,14 @@ from .decode import decode_bytes
 
 def extract_document(source: Source) -> Extracted:
     """Run the extractor for the source's kind; raises SourceError when nothing usable is found."""
+    data = source.read()
     if source.kind in ("html", "mhtml"):
         from .html import extract_html
         from .mhtml import html_from_mhtml
 
-        html = html_from_mhtml(source.data) if source.kind == "mhtml" else decode_bytes(source.data)
+        html = html_from_mhtml(data) if source.kind == "mhtml" else decode_bytes(data)
         return extract_html(html)
-    text = decode_bytes(source.data)
+    text = decode_bytes(data)
     if source.kind == "markdown":
         from .markdown import extract_markdown
 

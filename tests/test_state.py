@@ -1,0 +1,150 @@
+"""The build state (generator/state.py): a build with nothing changed does no work, any changed
+input is noticed, and an incremental build renders only the pages whose inputs changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+import generator.pipeline as pipeline
+import generator.render as render
+import generator.search as search
+from conftest import REPO
+from generator.cli import main
+from generator.discover import discover_sources
+from generator.state import load_state, nothing_changed
+
+
+def fill(site) -> None:
+    site.add_fixture("aukus-submarines.md")
+    site.add_fixture("pension-reform.md")
+    site.add("world/short.md", "---\ntitle: US-China trade talks resume\npublished: 2025-10-01\n---\n\n"
+             "Negotiators from the United States and China met again on Monday to discuss tariffs, "
+             "export controls on rare earth magnets and chips.\n")
+
+
+def cli_build(site, *extra: str) -> int:
+    return main(["build", "--config", str(site.config_path), *extra])
+
+
+@pytest.fixture
+def own_templates(site):
+    templates = site.root / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    text = site.config_path.read_text(encoding="utf-8")
+    site.config_path.write_text(text.replace((REPO / "templates").as_posix(), templates.as_posix()), encoding="utf-8")
+    return templates
+
+
+def test_a_build_with_nothing_changed_does_no_work(site, monkeypatch, capsys):
+    fill(site)
+    assert cli_build(site) == 0
+    before = site.files()
+
+    ran: list[bool] = []
+    real = pipeline.build
+    monkeypatch.setattr(pipeline, "build", lambda config: ran.append(True) or real(config))
+    assert cli_build(site) == 0
+    assert ran == [] and "Nothing changed since the last build: 3 articles" in capsys.readouterr().out
+    assert site.files() == before
+    assert cli_build(site, "--force") == 0 and ran == [True]
+
+
+def test_a_no_op_build_repeats_what_was_skipped_and_strict_still_fails(site, capsys):
+    fill(site)
+    site.add("broken.md", bytes(range(256)) * 20)
+    assert cli_build(site, "--strict") == 1
+    first = capsys.readouterr().err
+    assert "broken.md: skipped:" in first
+    assert cli_build(site, "--strict") == 1
+    second = capsys.readouterr()
+    assert "Nothing changed" in second.out and second.err == first
+
+
+@pytest.mark.parametrize("change", ["article", "new article", "summary", "template", "config", "output"])
+def test_every_kind_of_input_change_is_noticed(site, own_templates, change):
+    fill(site)
+    site.build()
+    assert nothing_changed(site.config()) is not None
+    if change == "article":
+        path = site.articles / "world" / "short.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("Monday", "Friday"), encoding="utf-8")
+    elif change == "new article":
+        site.add_fixture("pension-reform.md", "copy/pension.md")
+    elif change == "summary":
+        path = next(site.summaries.glob("*.md"))
+        path.write_text(path.read_text(encoding="utf-8") + "\nA hand edit.\n", encoding="utf-8")
+    elif change == "template":
+        base = own_templates / "base.html"
+        base.write_text(base.read_text(encoding="utf-8") + "<!-- -->", encoding="utf-8")
+    elif change == "config":
+        site.config_path.write_text(site.config_path.read_text(encoding="utf-8").replace(
+            'title = ', 'title = "Changed" #', 1), encoding="utf-8")
+    elif change == "output":
+        shutil.rmtree(site.config().output_dir)
+    assert nothing_changed(site.config()) is None
+
+
+def test_unchanged_files_are_not_read_again(site):
+    fill(site)
+    for path in site.articles.rglob("*.md"):  # saved a while ago: not within a timestamp tick
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 10**10))
+    site.build()
+    known = load_state(site.config()).sources
+    assert set(known) == {"aukus-submarines.md", "pension-reform.md", "world/short.md"}
+    path = site.articles / "pension-reform.md"
+    path.write_bytes(path.read_bytes() + b"\nOne more line.\n")
+    sources, _ = discover_sources(site.articles, known)
+    read = {s.rel for s in sources if s.data is not None}
+    assert read == {"pension-reform.md"}
+    assert all(s.read() for s in sources)
+
+
+def test_only_pages_whose_inputs_changed_are_rendered(site, monkeypatch):
+    fill(site)
+    site.build()
+    rendered: list[str] = []
+    real = render.render_page
+
+    def counting(env, config, spec, shared, views=None):
+        rendered.append(spec.path)
+        return real(env, config, spec, shared, views)
+
+    monkeypatch.setattr(render, "render_page", counting)
+    site.build()  # the full path (pipeline.build, not the no-op check): still nothing to render
+    assert rendered == []
+    before = site.files()
+    path = site.articles / "world" / "short.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("met again on Monday", "met again on Friday"),
+                    encoding="utf-8")
+    site.build()
+    after = site.files()
+    changed = {p for p in after if p.endswith(".html") and before.get(p) != after[p]}
+    assert changed and changed <= set(rendered)
+    showing = {p for p, data in after.items() if "US-China trade talks resume".encode() in data}
+    assert set(rendered) <= showing  # nothing rendered that does not show the edited article
+
+
+def test_search_index_comes_back_from_the_cache_and_a_damaged_copy_is_rebuilt(site, monkeypatch):
+    fill(site)
+    site.build()
+    first = {p: d for p, d in site.files().items() if p.startswith("pagefind/")}
+    assert first
+    calls: list[str] = []
+    real = search.index_search
+
+    def counting(folder, language):
+        calls.append(language)
+        return real(folder, language)
+
+    monkeypatch.setattr(search, "index_search", counting)
+    shutil.rmtree(site.config().output_dir)
+    site.build()
+    assert calls == [] and {p: d for p, d in site.files().items() if p.startswith("pagefind/")} == first
+    damaged = next(p for p in (site.config().cache_dir / "search").rglob("*.pf_fragment"))
+    damaged.write_bytes(b"garbage")
+    shutil.rmtree(site.config().output_dir)
+    site.build()
+    assert len(calls) == 1 and {p: d for p, d in site.files().items() if p.startswith("pagefind/")} == first
