@@ -44,10 +44,16 @@ def decode(data: dict) -> Digested:
                     sources=tuple(data["sources"]), signature=tuple(data.get("signature", ())))
 
 
+# The dev server's builds keep what they read or made in memory too, so a save re-reads nothing
+# but the changed file. Keyed like the files (digest + fingerprint).
+_MEMORY: dict[str, Digested] = {}
+
+
 class Cache:
-    def __init__(self, folder: Path, fingerprint: str):
+    def __init__(self, folder: Path, fingerprint: str, remember: bool = False):
         self.folder = folder
         self.fingerprint = fingerprint
+        self.remember = remember  # keep entries in this process's memory (digest serve)
         self.hits = 0
         self.misses = 0
 
@@ -57,6 +63,9 @@ class Cache:
 
     def get(self, digest: str) -> Digested | None:
         path = self._path(digest)
+        if self.remember and path.name in _MEMORY:
+            self.hits += 1
+            return _MEMORY[path.name]
         try:
             item = decode(json.loads(path.read_text(encoding="utf-8")))
         except FileNotFoundError:
@@ -68,10 +77,14 @@ class Cache:
             self.misses += 1
         else:
             self.hits += 1
+            if self.remember:
+                _MEMORY[path.name] = item
         return item
 
     def put(self, digest: str, item: Digested) -> None:
         path = self._path(digest)
+        if self.remember:
+            _MEMORY[path.name] = item
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")

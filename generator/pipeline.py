@@ -23,7 +23,7 @@ from .state import INPUTS, RACY_NS, BuildState, final_signature, load_state, sav
 from .summaries import remember_summaries, sync_summary_files
 from .summarize import summarize_article
 from .workers import digest_sources
-from .write import write_site
+from .write import update_in_place, write_site
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +46,12 @@ def failure_reason(exc: Exception) -> str:
     return f"unexpected {type(exc).__name__}: {exc}"
 
 
-def process_sources(sources: list[Source], config: SiteConfig, report: BuildReport) -> list[Digested]:
+def process_sources(sources: list[Source], config: SiteConfig, report: BuildReport,
+                    remember: bool = False) -> list[Digested]:
     """Per-article work for every source: from the cache when its bytes were seen, else computed
     (over a process pool for large batches); failures are skipped with their reason."""
     fingerprint = hashlib.sha256(f"{code_fingerprint()}\n{config.topics!r}".encode()).hexdigest()
-    cache = Cache(config.cache_dir, fingerprint)
+    cache = Cache(config.cache_dir, fingerprint, remember=remember)
     found = {s.digest: cache.get(s.digest) for s in sources}
     missing = list({s.digest: s for s in reversed(sources) if found[s.digest] is None}.values())[::-1]
     failed: dict[str, str] = {}
@@ -75,10 +76,14 @@ def process_sources(sources: list[Source], config: SiteConfig, report: BuildRepo
     return items
 
 
-def build(config: SiteConfig) -> BuildReport:
+def build(config: SiteConfig, serving: bool = False) -> BuildReport:
     """One build. Work is proportional to what changed since the last one (see state.py): unchanged
     files are not re-read, cached articles not re-digested, unchanged summaries not rewritten,
-    unchanged pages not rendered, and the search index not rebuilt when no page changed."""
+    unchanged pages not rendered, and the search index not rebuilt when no page changed.
+
+    `serving` (digest serve): per-article results are also kept in memory, changed files are
+    written in place, and the search index and the build state are left to `report.epilogue`, to
+    run after open pages were told to reload."""
     started = time.perf_counter()
     since = time.time_ns()
     report = BuildReport()
@@ -86,7 +91,7 @@ def build(config: SiteConfig) -> BuildReport:
     before, _ = signatures(config, INPUTS)
     sources, skipped = discover_sources(config.articles_dir, old.sources)
     report.skipped.extend(skipped)
-    items = process_sources(sources, config, report)
+    items = process_sources(sources, config, report, remember=serving)
     items, merged = collapse_duplicates(items)
     report.warnings.extend(merged)
     report.articles = len(items)
@@ -98,20 +103,39 @@ def build(config: SiteConfig) -> BuildReport:
     files = pages + render_feeds(config, entries, labels)
     language = search_language([e.language for e in entries], config.language)
     search_key = search_fingerprint(keys, language)
-    finalize = None
-    if config.search:
-        finalize = lambda stage: index_search_cached(stage, language, search_key, old.search, config.cache_dir)  # noqa: E731
-    written = write_site(files, config.output_dir, finalize=finalize, finalize_dir=INDEX_DIR + "/")
+
+    def index(site) -> None:
+        if config.search:
+            index_search_cached(site, language, search_key, old.search, config.cache_dir)
+
+    def remember() -> None:
+        save_state(config, BuildState(
+            signature=final_signature(config, before, summaries_signature),
+            articles=report.articles,
+            skipped=[list(s) for s in report.skipped],
+            warnings=[list(w) for w in report.warnings],
+            sources={s.rel: stat_key(s) for s in sources if s.stat and s.stat[1] < since - RACY_NS},
+            summaries=remember_summaries(kept, since),
+            pages=keys,
+            outputs=sorted(f.path for f in files),
+            search=search_key if config.search else "",
+        ))
+
+    if serving and old.outputs:  # without the last build's list of files, swap in a whole folder
+        written = update_in_place(files, config.output_dir, old.outputs, keep=INDEX_DIR + "/")
+
+        def epilogue() -> None:
+            index(config.output_dir)
+            remember()
+
+        report.epilogue = epilogue
+    else:
+        written = write_site(files, config.output_dir, finalize=index if config.search else None,
+                             finalize_dir=INDEX_DIR + "/")
+        if serving:
+            report.epilogue = remember
+        else:
+            remember()
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
-    save_state(config, BuildState(
-        signature=final_signature(config, before, summaries_signature),
-        articles=report.articles,
-        skipped=[list(s) for s in report.skipped],
-        warnings=[list(w) for w in report.warnings],
-        sources={s.rel: stat_key(s) for s in sources if s.stat and s.stat[1] < since - RACY_NS},
-        summaries=remember_summaries(kept, since),
-        pages=keys,
-        search=search_key if config.search else "",
-    ))
     report.seconds = time.perf_counter() - started
     return report

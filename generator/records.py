@@ -154,3 +154,5 @@ class BuildReport:
     unchanged: int = 0
     removed: int = 0
     seconds: float = 0.0
+    # digest serve: what is left to do once open pages were told to reload (search index, state)
+    epilogue: object = None

@@ -136,20 +136,26 @@ class Rebuilder:
         with self.lock:
             started = time.perf_counter()
             try:
-                report = pipeline.build(load_config(self.config_path, base_url=self.base_url))
+                report = pipeline.build(load_config(self.config_path, base_url=self.base_url), serving=True)
             except ConfigError as exc:
+                self.after_build()
                 return self._failed(str(exc))
             except Exception as exc:  # a broken template, an output collision, a full disk...
                 log.debug("build traceback", exc_info=True)
-                return self._failed("".join(traceback.format_exception_only(type(exc), exc)).strip())
-            finally:
                 self.after_build()
+                return self._failed("".join(traceback.format_exception_only(type(exc), exc)).strip())
+            self.events.publish("reload")  # the pages are written: reload now, index search after
+            self.after_build()
             for name, reason in report.skipped:
                 print(f"{name}: skipped: {reason}", file=sys.stderr)
             print(f"Rebuilt {report.articles} articles ({report.cached} cached), {len(report.skipped)} skipped, "
                   f"{report.written} written, {report.removed} removed in {time.perf_counter() - started:.2f} s",
                   file=sys.stderr)
-            self.events.publish("reload")
+            try:
+                report.epilogue()
+            except Exception as exc:  # the search index failed: the pages are fine, say so
+                log.debug("epilogue traceback", exc_info=True)
+                return self._failed("".join(traceback.format_exception_only(type(exc), exc)).strip())
             return True
 
     def warm_up(self, rules: tuple) -> None:

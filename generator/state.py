@@ -42,6 +42,7 @@ class BuildState:
     sources: dict = field(default_factory=dict)  # rel -> [size, mtime_ns, ino, digest]
     summaries: dict = field(default_factory=dict)  # file name -> [size, mtime_ns, ino, meta, body, edited]
     pages: dict = field(default_factory=dict)  # output path -> render key
+    outputs: list = field(default_factory=list)  # every output file but the search index
     search: str = ""  # key of the pages the search index was built from
 
 

@@ -19,7 +19,7 @@ from watchdog.observers import Observer
 log = logging.getLogger(__name__)
 # Editors save in bursts (temporary file, rename, chmod; "save all"): wait this long without any
 # event before building, like MkDocs's livereload.
-QUIET_SECONDS = 0.15
+QUIET_SECONDS = 0.1
 # Names editors and our own atomic writes use for temporary files.
 _TEMP_SUFFIXES = (".tmp", ".swp", ".swx", "~", ".part", ".crdownload")
 

@@ -153,3 +153,31 @@ def recover_output(out: Path) -> None:
     for leftover in [*olds, *out.parent.glob(f".{out.name}.build-*")]:
         if leftover.exists() and leftover != out:
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def update_in_place(files: list[OutputFile], out: Path, previous: list[str], keep: str | None = None) -> WriteReport:
+    """The dev server's write: only changed files, each replaced atomically, in the live folder, and
+    the files of the last build (`previous`) that are no longer wanted removed. Pages being served
+    are never half-written, but the folder changes file by file (`digest build` swaps it whole)."""
+    check_collisions(files)
+    wanted = {f.path for f in files}
+    written = unchanged = removed = 0
+    for f in files:
+        target = out / f.path
+        if f.data is None:
+            if not target.is_file():
+                raise OutputChanged(f"{f.path}: left out as unchanged, but missing from the output folder")
+            unchanged += 1
+        elif write_bytes_atomic(target, f.data):
+            written += 1
+        else:
+            unchanged += 1
+    for rel in sorted(set(previous) - wanted):
+        if keep and rel.startswith(keep):
+            continue
+        try:
+            (out / rel).unlink()
+            removed += 1
+        except FileNotFoundError:
+            pass
+    return WriteReport(written, unchanged, removed)

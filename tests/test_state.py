@@ -148,3 +148,30 @@ def test_search_index_comes_back_from_the_cache_and_a_damaged_copy_is_rebuilt(si
     shutil.rmtree(site.config().output_dir)
     site.build()
     assert len(calls) == 1 and {p: d for p, d in site.files().items() if p.startswith("pagefind/")} == first
+
+
+def test_serving_builds_write_only_changed_files_in_place(site):
+    fill(site)
+    first = pipeline.build(site.config(), serving=True)
+    first.epilogue()
+    out = site.config().output_dir
+
+    def snapshot():
+        return {p.relative_to(out).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+                for p in out.rglob("*") if p.is_file() and not p.relative_to(out).as_posix().startswith("pagefind/")}
+
+    folder, before = out.stat().st_ino, snapshot()
+    path = site.articles / "world" / "short.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("met again on Monday", "met again on Friday"),
+                    encoding="utf-8")
+    pipeline.build(site.config(), serving=True).epilogue()
+    after = snapshot()
+    assert out.stat().st_ino == folder  # the live folder, not a swapped-in copy
+    touched = {p for p in after if after[p][0] != before.get(p, (None,))[0]}
+    changed = {p for p in after if after[p][1] != before.get(p, (None, None))[1]}
+    assert changed and touched == changed
+    page = next(p for p in after if p.startswith("articles/") and b"US-China trade talks resume" in after[p][1])
+    path.unlink()
+    pipeline.build(site.config(), serving=True).epilogue()
+    assert not (out / page).exists() and (out / "index.html").is_file()
+    assert b"US-China trade talks resume" not in (out / "index.html").read_bytes()
