@@ -217,12 +217,28 @@ def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, sha
     return OutputFile(spec.path, html.encode("utf-8"))
 
 
-def templates_fingerprint(templates_dir: Path) -> str:
-    """Hash of every file under templates/: a changed template or label re-renders every page."""
-    h = hashlib.sha256()
-    for path in sorted(p for p in templates_dir.rglob("*") if p.is_file()):
-        h.update(path.relative_to(templates_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+def template_fingerprints(env: jinja2.Environment, templates_dir: Path) -> dict[str, str]:
+    """Template name -> hash of it and every template it extends, includes or imports (and the
+    labels every page uses), so a changed template re-renders exactly the pages made with it."""
+    from jinja2 import meta
+
+    names = sorted(n for n in env.list_templates() if n.endswith(".html") and not n.startswith("static/"))
+    sources = {n: env.loader.get_source(env, n)[0] for n in names}
+    uses = {n: {u for u in meta.find_referenced_templates(env.parse(src)) if u} for n, src in sources.items()}
+    labels = (templates_dir / "labels.toml").read_bytes()
+    out = {}
+    for name in names:
+        seen, todo = set(), [name]
+        while todo:
+            n = todo.pop()
+            if n not in seen and n in sources:
+                seen.add(n)
+                todo.extend(uses[n])
+        h = hashlib.sha256(labels)
+        for n in sorted(seen):
+            h.update(f"\0{n}\0{sources[n]}".encode("utf-8", "surrogateescape"))
+        out[name] = h.hexdigest()
+    return out
 
 
 def page_key(base: str, spec: PageSpec) -> str:
@@ -251,15 +267,15 @@ def render_site(config: SiteConfig, entries: list[Entry], previous: dict[str, st
         "topics": [{k: v for k, v in t.items() if k != "count"} for t in topics],
     }
     shared["topics_by_slug"] = {t["slug"]: t for t in shared["topics"]}
-    base = hashlib.sha256(f"{templates_fingerprint(config.templates_dir)}\n{config!r}\n{shared!r}".encode(
-        "utf-8", "surrogateescape")).hexdigest()
+    common = hashlib.sha256(f"{config!r}\n{shared!r}".encode("utf-8", "surrogateescape")).hexdigest()
+    by_template = template_fingerprints(env, config.templates_dir)
     specs = page_specs(config, entries, topics, shared["labels"])
     previous = previous or {}
     views = Views()
     keys: dict[str, str] = {}
     pages: list[OutputFile] = []
     for spec in specs:
-        key = keys[spec.path] = page_key(base, spec)
+        key = keys[spec.path] = page_key(common + by_template.get(spec.template, ""), spec)
         if previous.get(spec.path) == key and (config.output_dir / spec.path).is_file():
             pages.append(OutputFile(spec.path, None))
         else:

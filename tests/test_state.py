@@ -175,3 +175,27 @@ def test_serving_builds_write_only_changed_files_in_place(site):
     pipeline.build(site.config(), serving=True).epilogue()
     assert not (out / page).exists() and (out / "index.html").is_file()
     assert b"US-China trade talks resume" not in (out / "index.html").read_bytes()
+
+
+def test_a_changed_template_re_renders_exactly_the_pages_made_with_it(site, own_templates, monkeypatch):
+    fill(site)
+    site.build()
+    rendered: list[str] = []
+    real = render.render_page
+
+    def counting(env, config, spec, shared, views=None):
+        rendered.append(spec.template)
+        return real(env, config, spec, shared, views)
+
+    monkeypatch.setattr(render, "render_page", counting)
+    article = own_templates / "article.html"
+    article.write_text(article.read_text(encoding="utf-8").replace("{% endblock %}", "<!-- A -->{% endblock %}", 1),
+                       encoding="utf-8")
+    site.build()
+    assert rendered and set(rendered) == {"article.html"} and len(rendered) == 3
+    rendered.clear()
+    macros = own_templates / "_macros.html"  # imported by the listing templates, not by article.html
+    macros.write_text(macros.read_text(encoding="utf-8") + "\n{# changed #}\n", encoding="utf-8")
+    site.build()
+    users = {t.name for t in own_templates.glob("*.html") if '"_macros.html"' in t.read_text(encoding="utf-8")}
+    assert users and set(rendered) == users
