@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from ...records import Block
-from .inline import inline_parts
+from .inline import BR, inline_parts
 from .score import subtree_text
 from .tags import BLOCK_TAGS, HEADING_TAGS, NEGATIVE_RE, POSITIVE_RE, class_id
 from .text import collapse, units
 
-# A block whose text is mostly link text is navigation ("related stories", tag clouds).
+# A block whose text is mostly link text is navigation ("related stories", tag clouds), unless
+# its own words make a clause (a sentence with a long inline link).
 MAX_BLOCK_LINK_DENSITY = 0.5
+MIN_CLAUSE_UNITS = 5
 # A container with a chrome class/id is dropped unless it holds this much non-link text.
 KEEP_NEGATIVE_UNITS = 150
 # Lists and tables are dropped as navigation above this link density.
@@ -20,21 +22,25 @@ class _Writer:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
 
-    def add(self, kind: str, text: str, links: str = "") -> None:
+    def add(self, kind: str, text: str, links: str = "", cell: bool = False) -> None:
         text = collapse(text)
         if not text:
             return
+        if not cell and not any(c.isalpha() for c in text):
+            return  # counters, ratings, page numbers, bare dates (a table's numbers stay)
         n = units(text)
-        if links and n and units(collapse(links)) / n > MAX_BLOCK_LINK_DENSITY:
-            return
+        if links and n:
+            link_units = units(collapse(links))
+            if link_units / n > MAX_BLOCK_LINK_DENSITY and n - link_units < MIN_CLAUSE_UNITS:
+                return
         self.blocks.append(Block(kind, text))
 
-    def add_lines(self, kind: str, parts: list[str], links: list[str]) -> None:
-        text = "".join(parts)
-        link_text = "".join(links)
-        for line in text.split("\n"):
-            line_links = link_text if line.strip() and line.strip() in link_text else ""
-            self.add(kind, line, line_links)
+    def add_lines(self, kind: str, parts: list[str], links: list[str], cell: bool = False) -> None:
+        """One block per <br>-separated line, each judged by its own link share."""
+        lines = "".join(parts).split(BR)
+        line_links = "".join(links).split(BR)
+        for line, link_text in zip(lines, line_links):
+            self.add(kind, line, link_text, cell)
 
 
 def _is_chrome(el) -> bool:
@@ -61,7 +67,7 @@ def _walk(el, writer: _Writer, kind: str) -> None:
         parts: list[str] = []
         links: list[str] = []
         inline_parts(el, parts, links)
-        writer.add("heading", " ".join("".join(parts).split("\n")), "".join(links))
+        writer.add("heading", " ".join("".join(parts).split(BR)), " ".join("".join(links).split(BR)))
         return
     if tag in ("ul", "ol", "dl", "table", "menu") and _is_link_list(el):
         return
@@ -69,6 +75,7 @@ def _walk(el, writer: _Writer, kind: str) -> None:
         kind = "list_item"
     elif tag == "blockquote":
         kind = "quote"
+    cell = tag in ("td", "th")
     parts, links = [], []
     if el.text:
         parts.append(el.text)
@@ -78,16 +85,17 @@ def _walk(el, writer: _Writer, kind: str) -> None:
             pass
         elif ctag in BLOCK_TAGS or (len(child) and _holds_blocks(child)):
             if not _is_chrome(child):
-                writer.add_lines(kind, parts, links)
+                writer.add_lines(kind, parts, links, cell)
                 parts, links = [], []
                 _walk(child, writer, "paragraph" if kind == "list_item" else kind)
         elif ctag == "br":
-            parts.append("\n")
+            parts.append(BR)
+            links.append(BR)
         elif ctag != "img":
             inline_parts(child, parts, links, ctag == "a")
         if child.tail:
             parts.append(child.tail)
-    writer.add_lines(kind, parts, links)
+    writer.add_lines(kind, parts, links, cell)
 
 
 def write_blocks(elements: list) -> list[Block]:

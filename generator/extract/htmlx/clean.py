@@ -31,9 +31,46 @@ def _is_hidden(el: etree._Element) -> bool:
     return bool(style and _HIDDEN_STYLE_RE.search(style))
 
 
+# class/id words of comment sections in the benchmark's languages and in comment systems
+# (readability's "unlikely candidates", narrowed to the comment ones: its header/footer/sidebar
+# words also name the layout wrappers that hold the article).  koment-: Polish, kommentar:
+# German and Nordic, opinie: Polish, pinglun: Chinese pinyin.
+_COMMENTS_RE = re.compile(
+    r"comment|koment|kommentar|disqus|reply|replies|talkback|opinie|pinglun|combx|shoutbox", re.I
+)
+_CLASSED = etree.XPath("//*[@class or @id]")
+
+
+def _drop_comments(root: etree._Element) -> None:
+    """Remove comment sections whole: however long, readers' comments are not the article.
+
+    An element that holds the page's <h1> is a layout wrapper ("page-with-comments"), kept.
+    """
+    for el in _CLASSED(root):
+        if el.tag in ("html", "body") or el.getparent() is None:
+            continue
+        names = (el.get("class") or "") + " " + (el.get("id") or "")
+        if _COMMENTS_RE.search(names) and el.find(".//h1") is None:
+            el.drop_tree()
+
+
+def _drop_forms(root: etree._Element) -> None:
+    """Forms are comment boxes, searches and logins, except the one that wraps a whole ASP.NET
+    page: a form holding half the page's text is a layout wrapper and stays (trafilatura's rule)."""
+    forms = list(root.iter("form"))
+    if not forms:
+        return
+    total = len("".join(root.itertext()))
+    for form in forms:
+        if form.getparent() is not None and len("".join(form.itertext())) <= total / 2:
+            form.drop_tree()
+
+
 def clean_tree(root: etree._Element) -> tuple[str, ...]:
     """Remove chrome in place; return the figure captions found (text, in document order)."""
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
+    _drop_comments(root)
+    _drop_forms(root)
     hidden = [el for el in _MAYBE_HIDDEN(root) if _is_hidden(el)]
     for el in hidden:
         if el.getparent() is not None:

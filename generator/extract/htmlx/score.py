@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .inline import inline_text
+from .inline import BR, inline_parts, inline_text
 from .tags import BLOCK_TAGS, PARAGRAPH_TAGS, class_weight
 from .text import collapse, commas, units
 
@@ -50,6 +50,32 @@ def _paragraph_worth(text: str) -> float:
     return 1 + commas(text) + min(units(text) / UNITS_PER_POINT, MAX_LENGTH_POINTS)
 
 
+def _element_worth(el) -> float:
+    """The paragraphs of el's own inline text: one per <br>-separated line, each discounted by
+    its link share (a line that is mostly a link is a headline of another page)."""
+    parts: list[str] = []
+    links: list[str] = []
+    inline_parts(el, parts, links)
+    text = "".join(parts)
+    if BR not in text:
+        return _line_worth(text, "".join(links))
+    worth = 0.0
+    for line, link_line in zip(text.split(BR), "".join(links).split(BR)):
+        worth += _line_worth(line, link_line)
+    return worth
+
+
+def _line_worth(text: str, link_text: str) -> float:
+    text = collapse(text)
+    n = units(text) if text else 0
+    if n < MIN_PARAGRAPH_UNITS:
+        return 0.0
+    worth = _paragraph_worth(text)
+    if link_text:
+        worth *= max(0.0, 1 - units(collapse(link_text)) / n)
+    return worth
+
+
 _UNINDEXED = etree.XPath('//noindex | //*[@data-nosnippet or contains(@class, "robots-nocontent")]')
 
 
@@ -65,10 +91,9 @@ def score_paragraphs(root) -> dict:
     scores: dict[int, list] = {}
     unindexed = _unindexed(root)
     for el in root.iter(*BLOCK_TAGS):
-        text = collapse(inline_text(el)[0])
-        if not text or units(text) < MIN_PARAGRAPH_UNITS:
+        worth = _element_worth(el)
+        if not worth:
             continue
-        worth = _paragraph_worth(text)
         if id(el) in unindexed:
             worth *= UNINDEXED_FACTOR
         targets = [] if el.tag in PARAGRAPH_TAGS else [el]
@@ -154,11 +179,17 @@ def sibling_content(best: Candidate, scores: dict | None = None) -> list:
             continue
         entry = scores.get(id(sib)) if scores else None
         bonus = 0.2 * best.score if sib.get("class") and sib.get("class") == best.element.get("class") else 0
-        if entry is not None and entry[1] + bonus >= threshold:
+        if entry is not None and _adjusted(sib, entry[1]) + bonus >= threshold:
             out.append(sib)
         elif sib.tag == "p" and _good_paragraph(sib):
             out.append(sib)
     return out
+
+
+def _adjusted(el, raw: float) -> float:
+    """A sibling's score after readability's link-density scaling, as for the best candidate."""
+    total, links = subtree_text(el)
+    return raw * (1 - min(1.0, links / total)) if total else 0.0
 
 
 def _good_paragraph(el) -> bool:
