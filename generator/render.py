@@ -6,6 +6,7 @@ Links between pages are relative, so the site works under any base path (a GitHu
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 import tomllib
@@ -51,13 +52,20 @@ def url_of(path: str) -> str:
     return path[: -len("index.html")] if path.endswith("index.html") else path
 
 
+@functools.lru_cache(maxsize=65536)
 def relative_link(target: str, from_path: str) -> str:
-    """Link from the page at `from_path` to the base-relative `target` ("" is the home page)."""
-    start = posixpath.dirname(from_path) or "."
-    link = posixpath.relpath(target or ".", start)
+    """Link from the page at `from_path` to the base-relative `target` ("" is the home page).
+    Both are clean relative POSIX paths, so this is list arithmetic (posixpath.relpath would call
+    abspath twice: a third of rendering time); pages share links, hence the cache."""
+    start = [p for p in posixpath.dirname(from_path).split("/") if p]
+    parts = [p for p in target.split("/") if p]
+    common = 0
+    while common < min(len(start), len(parts)) and start[common] == parts[common]:
+        common += 1
+    link = "/".join([".."] * (len(start) - common) + parts[common:]) or "."
     if target.endswith("/") or target == "":
         link = link.rstrip("/") + "/"
-    return "./" if link == "./" or link == "/" else link
+    return "./" if link in ("./", "/", ".") else link
 
 
 def topic_views(config: SiteConfig, entries: list[Entry]) -> list[dict]:

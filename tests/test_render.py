@@ -1,4 +1,5 @@
 import pytest
+from hypothesis import given, strategies as st
 
 from generator.markup import render_markdown, safe_url
 from generator.render import paginate, relative_link
@@ -63,3 +64,20 @@ def test_slug_fallback_and_uniqueness():
     assert make_slug("!!!", "key").startswith("article-")
     assert make_slug("!!!", "key") == make_slug("...", "key")
     assert unique_slug("a", {"a", "a-2"}) == "a-3"
+
+
+@given(st.lists(st.sampled_from(["a", "b", "美中", "page", "2"]), max_size=4),
+       st.lists(st.sampled_from(["a", "b", "美中", "page", "2"]), max_size=4), st.booleans())
+def test_relative_links_resolve_back_to_their_target(target_parts, page_parts, is_folder):
+    import posixpath
+
+    target = "/".join(target_parts) + ("/" if is_folder and target_parts else "")
+    page = "/".join(page_parts + ["index.html"])
+    link = relative_link(target, page)
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), link))
+    assert resolved == (posixpath.normpath(target) if target else ".")
+    # the same as the posixpath.relpath formulation it replaced
+    reference = posixpath.relpath(target or ".", posixpath.dirname(page) or ".")
+    if target.endswith("/") or target == "":
+        reference = reference.rstrip("/") + "/"
+    assert link == ("./" if reference in ("./", "/") else reference)
