@@ -65,7 +65,7 @@ def relative_link(target: str, from_path: str) -> str:
     link = "/".join([".."] * (len(start) - common) + parts[common:]) or "."
     if target.endswith("/") or target == "":
         link = link.rstrip("/") + "/"
-    return "./" if link in ("./", "/", ".") else link
+    return "./" if link in ("./", "/") else link
 
 
 def topic_views(config: SiteConfig, entries: list[Entry]) -> list[dict]:
