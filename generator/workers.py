@@ -97,6 +97,14 @@ def _context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+def fork_context():
+    """The fork start method when it is safe (no other threads), else None: callers that rely on
+    children inheriting their state then work serially."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return None
+
+
 def digest_sources(sources: list[Source], rules: tuple) -> Iterator[Digested | Exception]:
     """Digest each source, yielding results in input order (a result or the exception raised)."""
     jobs = min(worker_count(), len(sources))

@@ -199,3 +199,18 @@ def test_a_changed_template_re_renders_exactly_the_pages_made_with_it(site, own_
     site.build()
     users = {t.name for t in own_templates.glob("*.html") if '"_macros.html"' in t.read_text(encoding="utf-8")}
     assert users and set(rendered) == users
+
+
+def test_pages_rendered_over_processes_equal_a_serial_render(site, monkeypatch):
+    fill(site)
+    trees = []
+    for threshold in (10**9, 0):
+        monkeypatch.setattr(render, "MIN_PARALLEL_PAGES", threshold)
+        monkeypatch.setattr("generator.workers.worker_count", lambda: 2)
+        monkeypatch.setattr("threading.active_count", lambda: 1)  # threads other tests left behind
+        shutil.rmtree(site.root / "_site", ignore_errors=True)
+        shutil.rmtree(site.config().cache_dir, ignore_errors=True)
+        site.build()
+        trees.append(site.files())
+        assert render.last_jobs == (1 if threshold else 2)
+    assert trees[0] == trees[1] and len(trees[0]) > 20
