@@ -11,6 +11,9 @@ Sentences come back in the original script and spelling, stripped of surrounding
 from __future__ import annotations
 
 import re
+from typing import Sequence
+
+from generator.records import Block
 
 # Closing quotes and brackets that belong to the sentence they follow.
 CLOSERS = "」』”’\"'）)】》〉]"
@@ -42,6 +45,28 @@ SENTENCE_OPENERS = frozenset(
     "the a an it he she they we i you but and so in on at this that these those there "
     "his her their its our my if when while after before as however meanwhile".split()
 )
+
+
+# Summaries and topics read an article's opening only, at most this many characters of its blocks:
+# about 5,000 English words or an hour of Chinese reading, longer than any article in the summary and
+# topic benchmarks (the longest, 14,821, includes its reader comments). What lies beyond is an
+# appendix, comments or a page that is not one article, and it would cost time linear in its size
+# (a 1 MB single paragraph took seconds to normalize, segment and score) for nothing: a news summary
+# and the topics' title, lead and coverage come from the opening.
+ANALYSIS_CHARS = 30_000
+
+
+def leading_blocks(blocks: Sequence[Block], limit: int = ANALYSIS_CHARS) -> tuple[Block, ...]:
+    """The blocks within the first `limit` characters, the last one cut at the limit."""
+    kept: list[Block] = []
+    used = 0
+    for block in blocks:
+        if used >= limit:
+            break
+        text = block.text[: limit - used]
+        kept.append(block if len(text) == len(block.text) else Block(block.kind, text))
+        used += len(text)
+    return tuple(kept)
 
 
 def split_sentences(text: str, language: str) -> list[str]:

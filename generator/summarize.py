@@ -1,10 +1,12 @@
 """Article -> Summary: an extractive summary and key points, shown in the article's own script.
 
-Sentences are scored by position (news puts the point first), centrality (TF-IDF cosine with
-the whole article) and overlap with the title; bylines, captions and credits are never
+Sentences are scored by position (news puts the point first), directed centrality (how much
+of the rest of the article elaborates them, TF-IDF cosine) and overlap with the title; bylines, captions and credits are never
 candidates, and a leading dateline is stripped from a chosen sentence.  The summary takes the
 best sentences up to a length budget that grows with the square root of the article's length
-(a brief gets one sentence, a long report two or three), shown in article order.
+(a brief gets one sentence, a long report two or three), shown in article order.  Only the
+article's first sentences.ANALYSIS_CHARS characters are read, so a huge page costs no more than a
+long article.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 
 from generator.lang import normalize, segment, text_length
 from generator.records import Article, Summary
-from generator.sentences import CLOSERS, split_sentences
+from generator.sentences import CLOSERS, leading_blocks, split_sentences
 
 # Key points: the issue asks for 3 to 5 per article; sqrt(sentences) of them, so a 9-sentence
 # brief gets 3 and a 25-sentence report 5.
@@ -35,12 +37,17 @@ OVERSHOOT = 2.0
 KEY_POINT_MAX = {"en": 35, "zh": 60}
 # Sentences shorter than this carry too little to summarise ("He left.", "是的！").
 MIN_SUMMARY_LENGTH = {"en": 6, "zh": 8}
-# Centrality and title overlap are cosines in [0, 1]; position is 1/(1+i) in (0, 1].  Half
-# weight for centrality keeps the lead first unless a later sentence is clearly more central
-# (news puts the point first; centrality alone scored below Lead-1 on the benchmark).  The title
-# is an editor's one-line summary, so overlap with it counts as much as the whole position prior.
-CENTRALITY_WEIGHT = 0.5
-TITLE_WEIGHT = 1.0
+# Position is 1/(1+i) in (0, 1]. Centrality is directed, as in PacSum (Zheng & Lapata 2019): a
+# sentence that later sentences elaborate (forward cosine similarity) is what the article is about;
+# one that repeats earlier sentences (backward similarity) is not. The sum over the other n-1
+# sentences is divided by sqrt(n-1), like a sum of independent draws, and shrunk by
+# (n-1)/(n-1+CENTRALITY_PRIOR): a brief of three sentences gives no evidence, so its lead stands,
+# while in a long report a clearly central later sentence can win.
+CENTRALITY_WEIGHT = 8.0
+CENTRALITY_PRIOR = 10
+# The title is an editor's one-line summary: a sentence sharing most of its content words (cosine
+# 0.6) outranks a scene-setting lead, so overlap with it counts more than the whole position prior.
+TITLE_WEIGHT = 1.5
 # Two sentences this similar (TF-IDF cosine) say the same thing: keep only the first picked.
 REDUNDANT_COSINE = 0.5
 
@@ -59,6 +66,9 @@ _BOILERPLATE_RES = tuple(
     )
 )
 
+# Time zones after a page's "Updated ... 6:40 PM ET" stamp.
+_ZONE = r"(?:GMT|BST|UTC|E[SD]T|[CMP][SD]T|ET)"
+
 # Leading datelines, credits and page furniture stripped from a sentence (repeatedly).
 _DATELINE_RES = tuple(
     re.compile(p)
@@ -68,7 +78,14 @@ _DATELINE_RES = tuple(
         r"(?: \([A-Za-z. ]{2,20}\))? ?[-–—]+\s+",  # LONDON (Reuters) -, MUMBAI, India –
         r"^(?i:media playback is (?:not supported|unsupported) on (?:this|your) device)\s*",
         r"^(?:\d{1,2} \w+ \d{4} )?(?i:last )?(?i:updated)(?: at)? [\w:,. ]{4,40}?"
-        r"\b(?:[AP]M|GMT|BST|UTC|E[SD]T|[CMP][SD]T|ET)\b,?(?: \w{3} \w+ \d{1,2}, \d{4})?\s*",
+        rf"\b(?:[AP]M(?: {_ZONE})?|{_ZONE})(?:\b|(?=[A-Z][a-z])),?(?: \w{{3}} \w+ \d{{1,2}}, \d{{4}})?\s*",
+        # A page's time stamp, a photo credit in capitals, a byline with its outlet, glued to the text:
+        # "Tuesday, August 25, 2015, 12:41 AM", "JAE S. LEE / THE TENNESSEAN", "By Gary Graves, USA TODAY"
+        r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? )?(?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}"
+        rf"|\d{{1,2}} [A-Z][a-z]{{2,8}} \d{{4}}),? (?:at )?\d{{1,2}}[:.]\d{{2}} ?(?:[AaPp]\.?[Mm]\.?)?(?: {_ZONE})?"
+        r"(?:\b|(?=[A-Z][a-z]))\s*",
+        r"^(?:[A-Z][A-Z.'-]*\s){2,4}/\s(?:[A-Z][A-Z.'&-]*\s){1,4}(?=[A-Z][a-z])",
+        r"^By (?:[A-Z][\w.'-]+ ){1,3}?[A-Z][\w.'-]+,? (?:[A-Z][A-Z&.]+ )+(?=[A-Z][a-z])",
         r"^[（(](?:中央社|中央社記者|中央社记者|新華社|新华社|記者|记者)[^（）()]{0,30}電[）)]\s*",
         r"^[（(](?:中央社|中央社記者|中央社记者|新華社|新华社|記者|记者)[^（）()]{0,30}电[）)]\s*",
         r"^【[^】]{1,30}】\s*",  # 【財經新報】
@@ -77,6 +94,11 @@ _DATELINE_RES = tuple(
         r"|记者(?:日前)?(?:获悉|了解到))[，,：:]\s*",
         r"^(?:近日|日前|今日|今天|昨日|昨天|\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?"
         r"(?:早間|早间|晚間|晚间|上午|下午|晚上|凌晨)?[，,]\s*",  # 2月8日，
+        r"^(?:\d{4}年)?\d{1,2}月\d{1,2}日[^，,。]{0,8}?[时時][，,]\s*",  # 1月23日0-24时，
+        # Source credits before the news: 据媒体报道，/ 據路透社報導，/ 山西卫健委消息，/ 记者从…获悉，
+        r"^[据據][^，,。；]{1,20}?(?:[报報][道导導]|消息|[统統][计計]|透露|介[绍紹]|[获獲]悉)[，,]\s*",
+        r"^[^，,。；「“]{2,14}消息[，,：:]\s*",
+        r"^[记記]者[^，,。]{0,12}?(?:[获獲]悉|了解到|注意到)[，,：:]\s*",
     )
 )
 
@@ -107,7 +129,10 @@ def summarize_article(article: Article) -> Summary:
 def usable_sentences(article: Article) -> list[Sentence]:
     """The article's sentences minus bylines, captions and credits, datelines stripped."""
     texts = []
-    for paragraph in article.paragraphs:
+    for block in leading_blocks(article.blocks):  # the opening only: bounded work per article
+        if block.kind == "heading":
+            continue
+        paragraph = block.text
         texts.extend(strip_dateline(t) for t in split_sentences(paragraph, article.language))
     kept = [t for t in texts if text_length(t) > 0 and not is_boilerplate(t)]
     family = _family(article.language)
@@ -177,17 +202,40 @@ def _norm(v: dict[str, float]) -> float:
 
 
 def _score(sentences: list[Sentence], title: str, family: str) -> list[float]:
-    document: Counter = Counter()
-    for s in sentences:
-        document.update(s.vector)
     title_vector = dict(Counter(_tokens(title, family))) if title.strip() else {}
-    document_norm = _norm(document)
-    scores = []
+    centrality = _directed_centrality(sentences)
+    return [
+        1 / (1 + s.index) + CENTRALITY_WEIGHT * c + TITLE_WEIGHT * _cosine(s.vector, title_vector)
+        for s, c in zip(sentences, centrality)
+    ]
+
+
+def _directed_centrality(sentences: list[Sentence]) -> list[float]:
+    """Forward minus backward cosine similarity sums, scaled (see CENTRALITY_WEIGHT).
+
+    A sum of cosines with unit vectors is the cosine with their sum, so running prefix sums make
+    this linear in the article's length rather than quadratic.
+    """
+    n = len(sentences)
+    if n < 2:
+        return [0.0] * n
+    units = []
     for s in sentences:
-        score = 1 / (1 + s.index) + CENTRALITY_WEIGHT * _cosine(s.vector, document, document_norm)
-        score += TITLE_WEIGHT * _cosine(s.vector, title_vector)
-        scores.append(score)
-    return scores
+        norm = _norm(s.vector)
+        units.append({t: w / norm for t, w in s.vector.items()} if norm else {})
+    total: Counter = Counter()
+    for u in units:
+        total.update(u)
+    before: dict[str, float] = {}
+    scale = math.sqrt(n - 1) / (n - 1 + CENTRALITY_PRIOR)
+    out = []
+    for u in units:
+        backward = sum(w * before.get(t, 0.0) for t, w in u.items())
+        forward = sum(w * (total[t] - before.get(t, 0.0) - w) for t, w in u.items())
+        out.append((forward - backward) * scale)
+        for t, w in u.items():
+            before[t] = before.get(t, 0.0) + w
+    return out
 
 
 def _summary_worthy(s: Sentence, family: str) -> bool:

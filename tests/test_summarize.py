@@ -167,3 +167,35 @@ def test_long_key_points_cut_at_a_clause_with_quotes_balanced():
     cut = [p for p in points if p.startswith("川普強調")]
     assert cut and len(cut[0]) < len(long_sentence)
     assert cut[0].count("「") == cut[0].count("」")
+
+
+def test_credits_and_time_stamps_before_the_news_are_stripped():
+    cases = [
+        (["据媒体报道，瑞思教育与一家科技公司达成合并协议。"], "zh-Hans", "瑞思教育与一家科技公司达成合并协议。"),
+        (["山西衛健委消息，山西省本地新增確診病例1例。"], "zh-Hant", "山西省本地新增確診病例1例。"),
+        (["Updated Jul 7, 2012 6:40 PM ET Juventus are leading the chase for the striker."], "en",
+         "Juventus are leading the chase for the striker."),
+        (["Tuesday, August 25, 2015, 12:41 AM A Kansas man used his dog to fend off an officer."], "en",
+         "A Kansas man used his dog to fend off an officer."),
+        (["消息人士稱，他將在下月辭職。"], "zh-Hant", "消息人士稱，他將在下月辭職。"),  # a source, not a credit
+    ]
+    for paragraphs, language, expected in cases:
+        assert summarize_article(make_article(paragraphs, language)).summary == expected
+
+
+def test_only_the_opening_of_a_huge_article_is_read():
+    """Work is bounded: text after ANALYSIS_CHARS characters is never split, scored or shown."""
+    from generator.sentences import ANALYSIS_CHARS
+    from generator.summarize import usable_sentences
+
+    filler = " ".join(f"Officials met for the {n}th time to discuss the budget." for n in range(600))
+    assert len(filler) > ANALYSIS_CHARS
+    late = "The lifeboat station will close, the council confirmed."
+    for blocks in ([filler + " " + late], [filler, late]):  # one huge paragraph, or a paragraph after it
+        article = make_article(blocks, "en", title="Lifeboat station to close")
+        texts = [s.text for s in usable_sentences(article)]
+        assert late not in texts and sum(len(t) for t in texts) <= ANALYSIS_CHARS
+        summary = summarize_article(article)
+        assert late not in summary.summary and all(late not in p for p in summary.key_points)
+    early = make_article([late, filler], "en", title="Lifeboat station to close")
+    assert late in [s.text for s in usable_sentences(early)]
