@@ -66,13 +66,27 @@ def read_source(path: Path, root: Path, known: list | None = None) -> Source | s
         if known is not None and known[:3] == [size, st.st_mtime_ns, st.st_ino] and size > 0:
             return Source(path=path, rel=rel, kind=kind, digest=known[3], data=None, mtime_ns=st.st_mtime_ns,
                           stat=(size, st.st_mtime_ns, st.st_ino))
-        data = path.read_bytes()
+        digest, blank = _hash(path)
     except OSError as exc:
         return f"cannot read: {exc.strerror or exc}"
-    if not data.strip():
+    if blank:
         return "empty file"
-    return Source(path=path, rel=rel, kind=kind, digest=hashlib.sha256(data).hexdigest(), data=data,
+    # The bytes are not kept: a cold build of thousands of pages would hold them all at once. The
+    # worker that extracts the file reads it again (Source.read checks the digest).
+    return Source(path=path, rel=rel, kind=kind, digest=digest, data=None,
                   mtime_ns=st.st_mtime_ns, stat=(size, st.st_mtime_ns, st.st_ino))
+
+
+def _hash(path: Path) -> tuple[str, bool]:
+    """(sha256 hex, whether the file holds only white space), reading it in blocks."""
+    h = hashlib.sha256()
+    blank = True
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+            if blank and block.strip():
+                blank = False
+    return h.hexdigest(), blank
 
 
 def stat_key(source: Source) -> list:

@@ -96,6 +96,7 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
     report.warnings.extend(merged)
     report.articles = len(items)
     entries, warnings, kept = sync_summary_files(config.summaries_dir, items, old.summaries)
+    del items  # the articles' text is not needed past here: free it before rendering
     report.warnings.extend(warnings)
     summaries_signature = signatures(config, ("summaries",))[0]["summaries"]
     labels = load_labels(config.templates_dir, config.language)
