@@ -1,7 +1,7 @@
 """A content-hash cache of per-article work (extract, summarize, classify), as JSON files.
 
 Key = sha256(source bytes digest + fingerprint), where the fingerprint covers the generator's own
-code and the configuration that shapes the result (topic rules). A missing, old or corrupt entry
+code; a record also names the topic rules its topics were assigned with (pipeline.reclassify). A missing, old or corrupt entry
 is a miss; a cache folder that cannot be used at all is a warning, never a failure.
 """
 
@@ -17,7 +17,7 @@ from .records import Article, Block, Digested, Summary
 
 log = logging.getLogger(__name__)
 # Bump when the cached record layout changes.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 def code_fingerprint() -> str:
@@ -41,7 +41,7 @@ def decode(data: dict) -> Digested:
     s = dict(data["summary"])
     s["key_points"] = tuple(s["key_points"])
     return Digested(article=Article(**a), summary=Summary(**s), topics=tuple(data["topics"]),
-                    sources=tuple(data["sources"]), signature=tuple(data.get("signature", ())))
+                    sources=tuple(data["sources"]), signature=tuple(data.get("signature", ())), rules=data.get("rules", ""))
 
 
 # The dev server's builds keep what they read or made in memory too, so a save re-reads nothing

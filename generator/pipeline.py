@@ -22,10 +22,15 @@ from .search import INDEX_DIR, index_search_cached, search_fingerprint, search_l
 from .state import INPUTS, RACY_NS, BuildState, final_signature, load_state, save_state, signatures
 from .summaries import remember_summaries, sync_summary_files
 from .summarize import summarize_article
-from .workers import digest_sources
+from .workers import classify_items, digest_sources
 from .write import update_in_place, write_site
 
 log = logging.getLogger(__name__)
+
+
+def rules_key(rules: tuple) -> str:
+    """Fingerprint of the topic rules the topics of a record were assigned with."""
+    return hashlib.sha256(repr(rules).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def digest_source(source: Source, rules: tuple) -> Digested:
@@ -34,7 +39,13 @@ def digest_source(source: Source, rules: tuple) -> Digested:
     summary = summarize_article(article)
     topics = tuple(s.slug for s in classify_article(article, rules) if s.assigned)
     return Digested(article=article, summary=summary, topics=topics, sources=(source.rel,),
-                    signature=body_signature(article))
+                    signature=body_signature(article), rules=rules_key(rules))
+
+
+def reclassify(item: Digested, rules: tuple) -> Digested:
+    """A cached record under changed topic rules: only its topics are assigned again."""
+    topics = tuple(s.slug for s in classify_article(item.article, rules) if s.assigned)
+    return replace(item, topics=topics, rules=rules_key(rules))
 
 
 def failure_reason(exc: Exception) -> str:
@@ -50,9 +61,14 @@ def process_sources(sources: list[Source], config: SiteConfig, report: BuildRepo
                     remember: bool = False) -> list[Digested]:
     """Per-article work for every source: from the cache when its bytes were seen, else computed
     (over a process pool for large batches); failures are skipped with their reason."""
-    fingerprint = hashlib.sha256(f"{code_fingerprint()}\n{config.topics!r}".encode()).hexdigest()
-    cache = Cache(config.cache_dir, fingerprint, remember=remember)
+    # Keyed by the code alone: a changed topic alias re-assigns topics, it does not re-extract.
+    cache = Cache(config.cache_dir, code_fingerprint(), remember=remember)
     found = {s.digest: cache.get(s.digest) for s in sources}
+    current = rules_key(config.topics)
+    stale = [d for d, item in found.items() if item is not None and item.rules != current]
+    for digest, item in zip(stale, classify_items([found[d] for d in stale], config.topics)):
+        found[digest] = item
+        cache.put(digest, item)
     missing = list({s.digest: s for s in reversed(sources) if found[s.digest] is None}.values())[::-1]
     failed: dict[str, str] = {}
     results = digest_sources(missing, config.topics)  # in input order; a process pool for large batches

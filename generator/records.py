@@ -113,6 +113,7 @@ class Digested:
     sources: tuple[str, ...] = ()  # every saved file of this article (duplicates collapse into one)
     signature: tuple[int, ...] = ()  # near-duplicate signature of the body (dedupe.body_signature)
     saved_ns: int = 0  # Source.mtime_ns of the file this record was made from
+    rules: str = ""  # fingerprint of the topic rules `topics` were assigned with
 
 
 @dataclass(frozen=True)

@@ -124,3 +124,23 @@ def digest_sources(sources: list[Source], rules: tuple) -> Iterator[Digested | E
     except BrokenProcessPool:  # a worker died (killed, out of memory): finish as a serial build would
         log.warning("a worker process died; digesting the remaining %d articles here", len(sources) - done)
         yield from (_digest_one(s, rules) for s in sources[done:])
+
+
+def _classify_chunk(items: list[Digested], rules: tuple) -> list[Digested]:
+    from . import pipeline
+
+    return [pipeline.reclassify(item, rules) for item in items]
+
+
+def classify_items(items: list[Digested], rules: tuple) -> list[Digested]:
+    """Topics assigned again under changed rules, in input order; a fork pool for large batches."""
+    from . import pipeline
+
+    jobs = min(worker_count(), len(items))
+    context = fork_context()
+    if len(items) < MIN_PARALLEL * 4 or jobs < 2 or context is None:
+        return [pipeline.reclassify(item, rules) for item in items]
+    step = max(1, len(items) // (jobs * 4))
+    chunks = [items[i:i + step] for i in range(0, len(items), step)]
+    with context.Pool(jobs) as pool:
+        return [item for chunk in pool.starmap(_classify_chunk, [(c, rules) for c in chunks]) for item in chunk]

@@ -221,3 +221,25 @@ def test_pages_rendered_over_processes_equal_a_serial_render(site, monkeypatch):
         trees.append(site.files())
         assert render.last_jobs == (1 if threshold else 2)
     assert trees[0] == trees[1] and len(trees[0]) > 20
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_topic_alias_change_reassigns_topics_without_extracting_again(site, monkeypatch, parallel):
+    import generator.workers as workers
+
+    fill(site)
+    site.build()
+    extracted: list[str] = []
+    real = pipeline.digest_source
+    monkeypatch.setattr(pipeline, "digest_source", lambda s, r: extracted.append(s.rel) or real(s, r))
+    if parallel:
+        monkeypatch.setattr(workers, "MIN_PARALLEL", 0)
+        monkeypatch.setattr(workers, "worker_count", lambda: 2)
+        monkeypatch.setattr("threading.active_count", lambda: 1)
+    text = site.config_path.read_text(encoding="utf-8")
+    anchor = '  { text = "Submarine Rotational Force-West", weight = 3 },\n'
+    site.config_path.write_text(text.replace(anchor, anchor + '  { text = "年金改革", weight = 10 },\n'),
+                                encoding="utf-8")
+    site.build()
+    assert extracted == []
+    assert any(p.startswith("topics/aukus/") for p, d in site.files().items() if "完美中產退休計畫".encode() in d)
