@@ -83,7 +83,7 @@ def _explain(record: dict, article: Article, rules, scores) -> None:
             continue
         mark = "ok" if gold == got else ("FN" if gold else "FP")
         print(f"{mark:2} {rule.slug:11} {f.score:5.1f} t={f.title:.1f} l={f.lead:.1f} c={f.coverage:.2f} "
-              f"m={f.mass:.1f} a={int(f.anchored)} {record['id']} {(record.get('title') or '')[:40]} "
+              f"m={f.mass:.1f} v={f.vocabulary:.1f} a={int(f.anchored)} {record['id']} {(record.get('title') or '')[:40]} "
               f"| {', '.join(score.matches)[:80]}")
 
 

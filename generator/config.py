@@ -6,7 +6,7 @@ import difflib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
@@ -87,10 +87,17 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], str | None], Any]]] = {
 }
 
 
-def _unknown(key: str, known: list[str], where: str) -> str:
-    close = difflib.get_close_matches(key, known, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"{where}{key}: unknown key{hint}"
+def unknown_keys(table: dict, known: Iterable[str], where: str) -> list[str]:
+    """One problem per key of `table` not in `known` ("{where}{key}: unknown key"), with a
+    did-you-mean when a known key is close. Shared by site.toml's sections and [[topics]] tables."""
+    known = [str(k) for k in known]
+    problems = []
+    for key in table:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(f"{where}{key}: unknown key{hint}")
+    return problems
 
 
 def _check_section(name: str, table: Any, problems: list[str]) -> dict[str, Any]:
@@ -99,9 +106,7 @@ def _check_section(name: str, table: Any, problems: list[str]) -> dict[str, Any]
         problems.append(f"{name}: expected a table, got {table!r}")
         table = {}
     values: dict[str, Any] = {}
-    for key, value in table.items():
-        if key not in spec:
-            problems.append(_unknown(key, list(spec), f"{name}."))
+    problems.extend(unknown_keys(table, spec, f"{name}."))
     for key, (check, default) in spec.items():
         if key not in table:
             if default is None:
@@ -129,9 +134,7 @@ def load_config(path: Path, base_url: str | None = None) -> SiteConfig:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(str(path), [f"cannot read: {exc}"]) from None
     problems: list[str] = []
-    for key in data:
-        if key not in SCHEMA and key != "topics":
-            problems.append(_unknown(key, [*SCHEMA, "topics"], ""))
+    problems.extend(unknown_keys(data, [*SCHEMA, "topics"], ""))
     if base_url:
         problem = _url(base_url)
         if problem:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..config import unknown_keys
 from ..lang import CJK_RE, normalize, to_simplified
 
 # Chinese aliases of at most this many characters match whole jieba tokens only: two characters
@@ -20,7 +20,7 @@ REQUIRED_NAMES = ("zh-Hant", "en")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 DASH_CLASS = "\\-" + DASHES[1:]  # for use inside [...]
-TOPIC_KEYS = ("slug", "names", "description", "threshold", "aliases", "pair")
+TOPIC_KEYS = ("slug", "names", "description", "threshold", "aliases", "pair", "ignore")
 ALIAS_KEYS = ("text", "weight", "match_case", "both_sides")
 PAIR_KEYS = ("weight", "left", "right", "others")
 
@@ -54,6 +54,9 @@ class TopicRule:
     aliases: tuple[Alias, ...]
     threshold: float
     pair: Pair | None = None  # when set, the article must name both sides in one sentence
+    # Phrases inside which no alias or pair term counts: a country named only as part of an asset's
+    # name (美国国债, US Treasuries) is not that country acting.
+    ignore: tuple[Alias, ...] = ()
 
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names["en"]
@@ -106,20 +109,12 @@ def parse_topics(tables: list, where: str = "topics") -> tuple[tuple[TopicRule, 
     return tuple(rules), problems
 
 
-def _unknown_keys(table: dict, known: tuple[str, ...], where: str, problems: list[str]) -> None:
-    for key in table:
-        if key not in known:
-            close = difflib.get_close_matches(str(key), known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
-            problems.append(f"{where}.{key}: unknown key{hint}")
-
-
 def _parse_topic(table: Any, where: str, problems: list[str]) -> TopicRule | None:
     if not isinstance(table, dict):
         problems.append(f"{where}: expected a table, got {table!r}")
         return None
     before = len(problems)
-    _unknown_keys(table, TOPIC_KEYS, where, problems)
+    problems.extend(unknown_keys(table, TOPIC_KEYS, f"{where}."))
     slug = table.get("slug")
     if not isinstance(slug, str) or not SLUG_RE.match(slug):
         problems.append(f"{where}.slug: expected a lowercase slug like 'rare-earths', got {slug!r}")
@@ -130,9 +125,10 @@ def _parse_topic(table: Any, where: str, problems: list[str]) -> TopicRule | Non
         problems.append(f"{where}.threshold: expected a positive number, got {threshold!r}")
     aliases = _parse_aliases(table.get("aliases"), f"{where}.aliases", problems)
     pair = _parse_pair(table["pair"], f"{where}.pair", problems) if "pair" in table else None
+    ignore = _parse_terms(table["ignore"], f"{where}.ignore", problems, cased=False) if "ignore" in table else ()
     if len(problems) > before:
         return None
-    return TopicRule(slug, names, description, aliases, float(threshold), pair)
+    return TopicRule(slug, names, description, aliases, float(threshold), pair, ignore)
 
 
 def _is_positive(value: Any) -> bool:
@@ -183,7 +179,7 @@ def _parse_alias(entry: Any, where: str, problems: list[str]) -> Alias | None:
         problems.append(f"{where}: expected {{ text = ..., weight = ... }}, got {entry!r}")
         return None
     before = len(problems)
-    _unknown_keys(entry, ALIAS_KEYS, where, problems)
+    problems.extend(unknown_keys(entry, ALIAS_KEYS, f"{where}."))
     text, weight = entry.get("text"), entry.get("weight")
     if not isinstance(text, str) or not text.strip():
         problems.append(f"{where}.text: expected a non-empty string, got {text!r}")
@@ -202,7 +198,7 @@ def _parse_pair(value: Any, where: str, problems: list[str]) -> Pair | None:
         problems.append(f"{where}: expected a table with weight, left and right, got {value!r}")
         return None
     before = len(problems)
-    _unknown_keys(value, PAIR_KEYS, where, problems)
+    problems.extend(unknown_keys(value, PAIR_KEYS, f"{where}."))
     weight = value.get("weight")
     if not _is_positive(weight):
         problems.append(f"{where}.weight: expected a positive number, got {weight!r}")
@@ -213,14 +209,15 @@ def _parse_pair(value: Any, where: str, problems: list[str]) -> Pair | None:
     return Pair(float(weight), *sides, others)
 
 
-def _parse_terms(value: Any, where: str, problems: list[str]) -> tuple[Alias, ...]:
+def _parse_terms(value: Any, where: str, problems: list[str], cased: bool = True) -> tuple[Alias, ...]:
+    """Pair terms (capitals match case when `cased`) or ignored phrases, as weight-1 aliases."""
     if not isinstance(value, list) or not value:
         problems.append(f"{where}: expected a non-empty list of strings, got {value!r}")
         return ()
     terms = []
     for i, text in enumerate(value):
         if isinstance(text, str) and text.strip():
-            terms.append(make_alias(text.strip(), 1.0, match_case=_looks_like_acronym(text)))
+            terms.append(make_alias(text.strip(), 1.0, match_case=cased and _looks_like_acronym(text)))
         else:
             problems.append(f"{where}[{i}]: expected a non-empty string, got {text!r}")
     return tuple(terms)

@@ -10,7 +10,10 @@ adds up where those hits fall and how much of the article they cover:
 where persistence = min(1, coverage / PERSISTENT_COVERAGE)
 
 and the article belongs to the topic when score >= the rule's threshold (and, for a rule with a
-pair, when some sentence names both sides).
+pair, when some sentence names both sides). A topic with a pair yields to another topic the article
+belongs to unless its own aliases weigh OWN_VOCABULARY: a story about rare earths that names the US
+and China together ("to end dependence on China") belongs on the rare-earths page, while one that
+also speaks of tariffs or 中美 belongs on both.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Sequence
 
 from ..records import Article, TopicScore
 from .rules import Alias, TopicRule
-from .text import Analysed, analyse_article, locate_aliases
+from .text import Analysed, analyse_article, attribution_intervals, locate_spans, outside
 
 # A sentence counts at most this much: about two strong aliases. More in one sentence is a list.
 SENTENCE_CAP = 6.0
@@ -47,6 +50,9 @@ PERSISTENT_COVERAGE = 0.2
 # several (a page saved as one block of text, or a long Chinese paragraph): three sentences is a
 # typical news paragraph.
 CHUNK_SENTENCES = 3
+# A pair topic's own vocabulary (distinct aliases, pair terms aside) that keeps it beside another
+# assigned topic: one usual alias (trade war, 对华) or two context ones (tariff, export control).
+OWN_VOCABULARY = 2.0
 
 
 @dataclass(frozen=True)
@@ -57,36 +63,62 @@ class Features:
     coverage: float  # share of body paragraphs with hits >= COVERED_MIN
     mass: float  # capped sentence weights summed over the body (lead included)
     anchored: bool  # the pair is named in some sentence (always True without a pair)
+    vocabulary: float  # summed weight of the distinct aliases found (pair terms aside)
     score: float
 
 
 def classify_article(article: Article, rules: Sequence[TopicRule]) -> tuple[TopicScore, ...]:
     """One TopicScore per rule, in rule order."""
     analysed = analyse_article(article)
-    located = locate_aliases(analysed, _all_aliases(rules))
-    return tuple(_score_rule(analysed, located, rule) for rule in rules)
+    spans = locate_spans(analysed, _all_aliases(rules))
+    attribution = attribution_intervals(analysed)
+    scored = [_score_rule(analysed, _located(analysed, spans, attribution, rule), rule) for rule in rules]
+    others = [sum(1 for other, _ in scored if other.assigned) - score.assigned for score, _ in scored]
+    return tuple(
+        _yield(score) if rule.pair and score.assigned and features.vocabulary < OWN_VOCABULARY and n else score
+        for rule, (score, features), n in zip(rules, scored, others)
+    )
+
+
+def _yield(score: TopicScore) -> TopicScore:
+    return TopicScore(score.slug, score.score, score.matches, False)
 
 
 def explain_article(article: Article, rules: Sequence[TopicRule]) -> dict[str, Features]:
     """The features behind each rule's score (for the benchmark and for tuning)."""
     analysed = analyse_article(article)
-    located = locate_aliases(analysed, _all_aliases(rules))
-    return {rule.slug: _features(analysed, located, rule)[0] for rule in rules}
+    spans = locate_spans(analysed, _all_aliases(rules))
+    attribution = attribution_intervals(analysed)
+    return {rule.slug: _features(analysed, _located(analysed, spans, attribution, rule), rule)[0] for rule in rules}
 
 
 def _all_aliases(rules: Sequence[TopicRule]) -> list[Alias]:
     found = []
     for rule in rules:
-        found.extend(rule.aliases)
+        found.extend(rule.aliases + rule.ignore)
         if rule.pair:
-            found.extend(rule.pair.left + rule.pair.right + rule.pair.others)
+            found.extend(_pair_terms(rule))
     return found
 
 
-def _score_rule(analysed: Analysed, located: dict, rule: TopicRule) -> TopicScore:
+def _pair_terms(rule: TopicRule) -> tuple[Alias, ...]:
+    return rule.pair.left + rule.pair.right + rule.pair.others if rule.pair else ()
+
+
+def _located(analysed: Analysed, spans: dict, attribution: list, rule: TopicRule) -> dict[Alias, frozenset[int]]:
+    """The sentences of each of the rule's aliases and pair terms, outside its ignored phrases; pair
+    terms also outside source attributions (据美国之声报道 names an outlet, not the US acting)."""
+    ignored = sorted((s.start, s.end) for phrase in rule.ignore for s in spans.get(phrase, ()))
+    located = {alias: outside(analysed, alias, spans.get(alias, ()), ignored) for alias in rule.aliases}
+    masked = sorted(ignored + attribution)
+    located.update({term: outside(analysed, term, spans.get(term, ()), masked) for term in _pair_terms(rule)})
+    return located
+
+
+def _score_rule(analysed: Analysed, located: dict, rule: TopicRule) -> tuple[TopicScore, Features]:
     features, matched = _features(analysed, located, rule)
     assigned = features.anchored and features.score >= rule.threshold
-    return TopicScore(rule.slug, round(features.score, 3), matched, assigned)
+    return TopicScore(rule.slug, round(features.score, 3), matched, assigned), features
 
 
 def _features(analysed: Analysed, located: dict, rule: TopicRule) -> tuple[Features, tuple[str, ...]]:
@@ -101,7 +133,8 @@ def _features(analysed: Analysed, located: dict, rule: TopicRule) -> tuple[Featu
     persistence = min(1.0, coverage / PERSISTENT_COVERAGE)
     score = (persistence * (TITLE_FACTOR * title + LEAD_FACTOR * lead + HEADING_FACTOR * heading)
              + COVERAGE_FACTOR * coverage + math.log1p(mass))
-    return Features(title, lead, heading, coverage, mass, anchored, score), matched
+    vocabulary = sum({(a.form, a.match_case): a.weight for a in rule.aliases if located.get(a)}.values())
+    return Features(title, lead, heading, coverage, mass, anchored, vocabulary, score), matched
 
 
 def _sentence_weights(analysed: Analysed, located: dict, rule: TopicRule):

@@ -17,6 +17,7 @@ from typing import Iterable
 
 from ..lang import CJK_RE, normalize, segment
 from ..records import Article
+from ..sentences import leading_blocks
 from .rules import Alias
 
 # The lead is the opening of the first body paragraph: news puts what the story is about there.
@@ -59,7 +60,9 @@ def analyse_article(article: Article) -> Analysed:
     title = unicodedata.normalize("NFKC", article.title or "").strip()
     if title:
         units.append((Sentence("title", -1), " ".join(title.split())))
-    blocks = [(b.kind, unicodedata.normalize("NFKC", b.text)) for b in article.blocks if b.text.strip()]
+    # The opening only (sentences.ANALYSIS_CHARS): bounded work per article, and a topic's title, lead
+    # and coverage are read there.
+    blocks = [(b.kind, unicodedata.normalize("NFKC", b.text)) for b in leading_blocks(article.blocks) if b.text.strip()]
     index = -1
     for kind, text in blocks:
         index += 1
@@ -100,8 +103,29 @@ def _starts(parts: list[str]) -> tuple[int, ...]:
     return tuple(starts)
 
 
-def locate_aliases(analysed: Analysed, aliases: Iterable[Alias]) -> dict[Alias, frozenset[int]]:
-    """For each alias, the indices of the sentences where it occurs."""
+# Where a country names a source, not an actor: a news agency or a report an article quotes
+# ("据美国之声报道", "美国财政部公布的报告显示", "according to the US Treasury"). Matched on the folded
+# form (Simplified, case-folded), each up to the end of its clause; pair terms inside do not count.
+ATTRIBUTION_RES = tuple(
+    re.compile(p)
+    for p in (
+        r"据[^，,。；;！？\n]{1,30}?(?:报道|报导|消息|统计|数据|资料)",
+        r"[^，,。；;！？\n]{1,40}?(?:报告|数据|资料|统计|报道|报导)(?:显示|指出|称)",
+        r"\baccording to (?:a |an |the )?[^,.;:!?\n]{1,50}",
+        r"\b(?:data|figures|statistics) (?:from|released by|published by) (?:the )?[^,.;:!?\n]{1,50}",
+    )
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    sentence: int
+    start: int  # offsets in `folded`, or in `cased` for match_case aliases
+    end: int
+
+
+def locate_spans(analysed: Analysed, aliases: Iterable[Alias]) -> dict[Alias, tuple[Span, ...]]:
+    """For each alias, where it occurs (short Chinese aliases on whole jieba tokens only)."""
     spans = {alias: _spans(analysed, alias) for alias in set(aliases)}
     wanted = {s for alias, found in spans.items() if alias.mode == "token" for s, _, _ in found}
     starts, ends = _token_bounds(analysed, wanted)
@@ -109,8 +133,47 @@ def locate_aliases(analysed: Analysed, aliases: Iterable[Alias]) -> dict[Alias, 
     for alias, found in spans.items():
         if alias.mode == "token":
             found = [(s, a, b) for s, a, b in found if a in starts and b in ends]
-        located[alias] = frozenset(s for s, _, _ in found)
+        located[alias] = tuple(Span(s, a, b) for s, a, b in found)
     return located
+
+
+def locate_aliases(analysed: Analysed, aliases: Iterable[Alias]) -> dict[Alias, frozenset[int]]:
+    """For each alias, the indices of the sentences where it occurs."""
+    return {alias: frozenset(s.sentence for s in found) for alias, found in locate_spans(analysed, aliases).items()}
+
+
+def attribution_intervals(analysed: Analysed) -> list[tuple[int, int]]:
+    """Offsets in `folded` of the source attributions (ATTRIBUTION_RES)."""
+    return sorted((m.start(), m.end()) for pattern in ATTRIBUTION_RES for m in pattern.finditer(analysed.folded))
+
+
+def outside(analysed: Analysed, alias: Alias, found: Iterable[Span], masked: list[tuple[int, int]]) -> frozenset[int]:
+    """Sentences of the spans that do not overlap a masked interval (offsets in `folded`).
+
+    A match_case alias is found in `cased`; its offsets carry over to `folded` within a sentence of
+    the same length in both forms (case folding and OpenCC rarely change a length; where they did,
+    the span is kept).
+    """
+    kept = set()
+    for span in found:
+        a, b = span.start, span.end
+        if alias.match_case:
+            shift = analysed.folded_starts[span.sentence] - analysed.cased_starts[span.sentence]
+            if _sentence_length(analysed, span.sentence, "folded") == _sentence_length(analysed, span.sentence, "cased"):
+                a, b = a + shift, b + shift
+            else:
+                kept.add(span.sentence)
+                continue
+        if not any(x < b and a < y for x, y in masked):  # a few masks per article: a scan will do
+            kept.add(span.sentence)
+    return frozenset(kept)
+
+
+def _sentence_length(analysed: Analysed, index: int, form: str) -> int:
+    starts = analysed.folded_starts if form == "folded" else analysed.cased_starts
+    text = analysed.folded if form == "folded" else analysed.cased
+    nxt = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
+    return nxt - starts[index]
 
 
 def _spans(analysed: Analysed, alias: Alias) -> list[tuple[int, int, int]]:
