@@ -15,7 +15,7 @@ import yaml
 from lxml import etree
 from lxml import html as lxml_html
 
-from conftest import REPO, SiteDir
+from conftest import REPO, SiteDir, prose_line
 
 MIB = 1024 * 1024
 PARA = "<p>" + "The minister said the agreement on critical minerals would be signed next week. " * 4 + "</p>"
@@ -35,6 +35,13 @@ def big_singlefile_page(mib: int) -> bytes:
     return html_page("A photo-heavy SingleFile page").replace("</article>", "%s</article>").encode() % figures
 
 
+def fixture_copy(name: str, seed: int) -> bytes:
+    """A fixture clip (its title, hence its slug) with a paragraph of its own added: a file of its
+    own, not the same story saved twice (which would be collapsed into one article)."""
+    text = (REPO / "tests" / "fixtures" / "articles" / name).read_text(encoding="utf-8")
+    return (text.rstrip("\n") + "\n\n" + prose_line(3000, seed=seed) + "\n").encode()
+
+
 # file name -> (bytes, expected: "skip" with a reason fragment, or "ok")
 def broken_files() -> dict[str, tuple[bytes, str]]:
     rng = __import__("random").Random(7)
@@ -52,7 +59,8 @@ def broken_files() -> dict[str, tuple[bytes, str]]:
                          "ok"),
         "truncated.html": (html_page("A truncated page").encode()[:-60], "ok"),
         "deep.html": (b"<html><body>" + b"<div>" * 100_000 + PARA.encode() + b"</div>" * 100_000, "skip:"),
-        "one-line.txt": (b"word " * 210_000, "ok"),
+        "one-line.txt": (prose_line(1_000_000).encode(), "ok"),  # an article on one line: kept whole
+        "one-line-junk.txt": (b"word " * 210_000, "skip:no article text found"),
         "one-line.html": (b"<html><body><p>" + b"word " * 210_000 + b"</p></body></html>", "ok"),
         "invalid-utf8.txt": (b"A sentence about the minerals deal with \xff\xfe\xc3\x28 broken \xe2\x82 bytes. " * 30,
                              "ok"),
@@ -69,13 +77,13 @@ def broken_files() -> dict[str, tuple[bytes, str]]:
                           b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\ntitle: Alias bomb kept small\n---\n\n"
                           b"A clip whose front matter repeats aliases; parsing it stays small and fast.\n", "ok"),
         "no-closing-fence.md": (b"---\ntitle: never closed\n\nThe body of a clip without a closing fence.\n", "ok"),
-        "with space.md": ((REPO / "tests/fixtures/articles/pension-reform.md").read_bytes(), "ok"),
-        "new\nline.md": ((REPO / "tests/fixtures/articles/pension-reform.md").read_bytes(), "ok"),
-        "a..b...md": ((REPO / "tests/fixtures/articles/pension-reform.md").read_bytes(), "ok"),
-        "關鍵 礦產.md": ((REPO / "tests/fixtures/articles/pension-reform.md").read_bytes(), "ok"),
-        "Ελληνικά-кириллица.md": ((REPO / "tests/fixtures/articles/aukus-submarines.md").read_bytes(), "ok"),
-        "same/aukus-submarines.md": ((REPO / "tests/fixtures/articles/aukus-submarines.md").read_bytes(), "ok"),
-        "aukus-submarines.md": ((REPO / "tests/fixtures/articles/aukus-submarines.md").read_bytes(), "ok"),
+        "with space.md": (fixture_copy("pension-reform.md", 1), "ok"),
+        "new\nline.md": (fixture_copy("pension-reform.md", 2), "ok"),
+        "a..b...md": (fixture_copy("pension-reform.md", 3), "ok"),
+        "關鍵 礦產.md": (fixture_copy("pension-reform.md", 4), "ok"),
+        "Ελληνικά-кириллица.md": (fixture_copy("aukus-submarines.md", 5), "ok"),
+        "same/aukus-submarines.md": (fixture_copy("aukus-submarines.md", 6), "ok"),
+        "aukus-submarines.md": (fixture_copy("aukus-submarines.md", 7), "ok"),
         "singlefile-50mb.html": (big_singlefile_page(50), "ok"),
     }
 

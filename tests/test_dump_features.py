@@ -6,7 +6,7 @@ import pytest
 
 from generator.extract.dump import extract_dump
 from generator.extract.dump.features import classify, count_texts, is_stop, looks_like_menu, measure
-from generator.extract.dump.layout import Para, reflow_lines, split_columns
+from generator.extract.dump.layout import MAX_LINE_CHARS, Para, reflow_lines, split_columns
 from generator.extract.dump.meta import find_author, find_date, find_site_name, find_tags, is_byline
 from generator.extract.dump.select import best_span
 
@@ -196,6 +196,13 @@ def test_a_line_across_an_open_column_ends_the_table():
     paras = reflow_lines(text)
     assert [(p.line, p.col, p.nlines) for p in paras] == [(0, 0, 1), (0, 28, 1), (1, 0, 2)]
     assert paras[0].text == "the left cell of the row"
+
+
+def test_a_line_too_long_for_columns_is_one_cell_kept_whole():
+    long = "  " + "cell   " * (MAX_LINE_CHARS // 5)
+    rows = split_columns(["left   right", long, "left   right"])
+    assert rows[1] == [(2, long.strip())]
+    assert [c for c, _ in rows[0]] == [0, 7]
 
 
 def test_best_span_is_the_maximum_sum_span():

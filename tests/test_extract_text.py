@@ -3,6 +3,7 @@ must-contain / must-not-contain snippets on benchmark dev pages (skipped when ab
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -10,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import prose_line
 
 from generator.extract import extract_article
 from generator.extract.text import extract_dump
@@ -83,6 +85,41 @@ def test_seed_leaves_out_boilerplate(seed):
 def test_any_text_gives_an_extracted(text):
     doc = extract_dump(text)
     assert isinstance(doc.blocks, tuple)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_megabyte_line_of_prose_is_kept_whole(language):
+    """An article saved on one line (a copy-paste that lost its breaks) is an article: all of it."""
+    line = prose_line(1_000_000, language)
+    doc = extract_dump("\n" + line + "\n")
+    assert [b.text for b in doc.blocks] == [line]
+
+
+@functools.lru_cache(maxsize=1)
+def _junk_lines() -> dict[str, str]:
+    import base64
+    import random
+
+    rng = random.Random(3)
+    return {
+        "base64": base64.b64encode(rng.randbytes(750_000)).decode(),
+        "one-word": "word " * 210_000,
+        "one-sentence": "The minister said the deal was signed. " * 26_000,
+        "tag-cloud": re.sub(r"[.,]", "", prose_line(1_000_000)),
+        "han-without-marks": re.sub("[，。]", "", prose_line(1_000_000, "zh")),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_junk_lines()))
+def test_a_megabyte_line_of_junk_is_not_an_article(name):
+    """No sentence marks for page after page, or the same words over and over: not prose."""
+    assert extract_dump(_junk_lines()[name] + "\n").blocks == ()
+
+
+def test_a_junk_line_after_an_article_leaves_it_as_it_was(seed):
+    article, _ = seed
+    data = SEED.read_text(encoding="utf-8") + "\n\n" + _junk_lines()["base64"] + "\n"
+    assert extract_dump(data).blocks == article.blocks
 
 
 BENCH_DEV = REPO.parent / "shared" / "benchmarks" / "extraction" / "dev"

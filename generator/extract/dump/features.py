@@ -8,6 +8,7 @@ repeats elsewhere on the page, and how many short lines surround it.
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -20,9 +21,10 @@ ENDS_SENTENCE_RE = re.compile(r"[.!?。！？…][\"'”’」』)）\]]*\s*$")
 # Separators of menus and link lists laid out on one line.
 MENU_SEP_RE = re.compile(r"\s[|│｜¦·•/»›>]\s|[|│｜︱¦•]")
 FORM_RE = re.compile(r"\[[ _]*\]|\[[\w.\-]{1,20}\]|\( \)|_{4,}|\[\*\]")
+# A credit in brackets is short: bounded, so a long line with many "(Photo:" stays linear.
 CAPTION_RE = re.compile(
     r"^\s*(?:[▲▼△▽]|圖[／/]|图[／/]|\(?(?:Photo|Image|Picture|Photograph|Foto|Фото)(?:\s*credit)?\s*[:：])"
-    r"|[（(](?:圖|图|攝影|摄影|Photo|Image)[／/:：][^）)]*[）)]\s*$",
+    r"|[（(](?:圖|图|攝影|摄影|Photo|Image)[／/:：][^）)]{0,80}[）)]\s*$",
     re.I,
 )
 # Lines that close an article body in news pages of the benchmark's languages.
@@ -43,6 +45,15 @@ GOOD_UNITS = 14
 SHORT_UNITS = 5
 # Items of a one-line CJK menu are words, rarely more than six characters (國際焦點, 北美要聞).
 MENU_ITEM_CHARS = 6
+# Prose has a sentence end or a comma at least every this many units; a longer run without one
+# is a tag cloud, an embed URL, mojibake or a line of filler (on the benchmark's dumps, nearly
+# every paragraph past this ratio is one of those).
+CLAUSE_MAX_UNITS = 60
+# A long paragraph that zlib shrinks more than this many times is the same few words over and
+# over (prose shrinks about 3 times; the most repetitive paragraph of the benchmark's dumps, a
+# run of ad slot names, about 8).
+REPEAT_MIN_CHARS = 10_000
+REPEAT_RATIO = 12
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,7 @@ class Features:
     cjk: bool  # mostly CJK text
     capital_ratio: float  # share of words starting upper case (menus are Title Case)
     word_list: bool  # CJK words separated by spaces, no punctuation: a menu laid out on one line
+    repetitive: bool  # long and made of the same few words over and over
 
 
 def units_of(text: str) -> float:
@@ -89,7 +101,15 @@ def measure(para: Para, counts: Counter) -> Features:
         cjk=cjk * 2 > len(text.replace(" ", "")),
         capital_ratio=_capital_ratio(text),
         word_list=_is_word_list(text),
+        repetitive=_is_repetitive(text),
     )
+
+
+def _is_repetitive(text: str) -> bool:
+    if len(text) < REPEAT_MIN_CHARS:
+        return False
+    data = text.encode("utf-8")
+    return len(data) > REPEAT_RATIO * len(zlib.compress(data, 1))
 
 
 def _is_word_list(text: str) -> bool:
@@ -122,11 +142,16 @@ def looks_like_menu(f: Features) -> bool:
     return f.menu_seps >= 3 and f.menu_seps * 8 > f.units
 
 
+def is_junk(f: Features) -> bool:
+    """Too long between sentence marks, or repetitive: not prose, however long."""
+    return f.units > CLAUSE_MAX_UNITS * (f.sentences + f.commas + 1) or f.repetitive
+
+
 def classify(f: Features) -> str:
     """'good' (body-like), 'bad' (boilerplate shape) or 'short' (undecided, judged by context)."""
     if f.caption:
         return "caption"
-    if looks_like_menu(f):
+    if looks_like_menu(f) or is_junk(f):
         return "bad"
     if f.repeated and f.units < GOOD_UNITS * 2:
         return "bad"

@@ -28,7 +28,9 @@ GUTTER_REACH = 4
 FIRST_INDENT_MAX = 4
 # Both dumpers were run with 80 columns; a line this wide or wider was wrapped by the dumper.
 DUMP_WIDTH = 80
-# A line longer than this is never display text laid out by a dumper; cap work per line.
+# A line longer than this was not laid out in columns by a dumper (80 columns, with at most an
+# unbreakable run in one cell): it is one paragraph, kept whole, and its columns are not looked
+# for (a megabyte line with a gap every few characters would be a million cells).
 MAX_LINE_CHARS = 20000
 BULLET_RE = re.compile(r"^(?:[•·●○◦▪■□◆◇►▶»*+\-–—]\s+|[•·●○◦▪■□◆◇►▶»]|\[\d+\]|\d{1,2}[.)]\s)")
 _CJK_PUNCT = "，。、；：？！「」『』（）《》〈〉【】—…　"
@@ -114,10 +116,12 @@ def split_columns(lines: list[str]) -> list[list[tuple[int, str]]]:
     (above or below, through a blank column) confirm as a column edge: w3m packs side-by-side
     columns with as little as one space between them.
     """
-    lines = [ln[:MAX_LINE_CHARS].replace("\t", "    ").rstrip() for ln in lines]
-    occ_cols = [_occupancy(ln) for ln in lines]
+    lines = [ln.replace("\t", "    ").rstrip() for ln in lines]
+    heads = [ln[:MAX_LINE_CHARS] for ln in lines]  # what neighbours of a long line see of it
+    occ_cols = [_occupancy(h) for h in heads]
     occs = [oc[0] for oc in occ_cols]
-    gaps = [_gap_starts(ln, oc[1]) for ln, oc in zip(lines, occ_cols)]
+    gaps = [_gap_starts(h, oc[1]) if len(h) == len(ln) else (set(), set())
+            for h, ln, oc in zip(heads, lines, occ_cols)]
     wides = [g[0] for g in gaps]
     cuts = [set(g[1]) for g in gaps]
     for i in range(len(lines)):  # two-space gaps, confirmed by wide gaps nearby
@@ -125,6 +129,10 @@ def split_columns(lines: list[str]) -> list[list[tuple[int, str]]]:
     confirmed = [frozenset(c) for c in cuts]
     rows = []
     for i, line in enumerate(lines):  # one-space gaps, confirmed by cuts nearby
+        if len(line) > MAX_LINE_CHARS:
+            text = line.lstrip(" ")
+            rows.append([(len(line) - len(text), text)] if text.strip() else [])
+            continue
         occ, cols = occ_cols[i]
         near = set().union(*confirmed[max(0, i - GUTTER_REACH): i + GUTTER_REACH + 1]) - wides[i]
         first = len(line) - len(line.lstrip(" "))
