@@ -103,8 +103,10 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
     started = time.perf_counter()
     since = time.time_ns()
     report = BuildReport()
-    old = load_state(config)
-    before, _ = signatures(config, INPUTS)
+    old = load_state(config, reuse=serving)
+    # The dev server records no no-op signature (it would cost two walks of every input per save):
+    # the next `digest build` checks every file, still incrementally.
+    before = None if serving else signatures(config, INPUTS)[0]
     sources, skipped = discover_sources(config.articles_dir, old.sources)
     report.skipped.extend(skipped)
     items = process_sources(sources, config, report, remember=serving)
@@ -114,7 +116,7 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
     entries, warnings, kept = sync_summary_files(config.summaries_dir, items, old.summaries)
     del items  # the articles' text is not needed past here: free it before rendering
     report.warnings.extend(warnings)
-    summaries_signature = signatures(config, ("summaries",))[0]["summaries"]
+    summaries_signature = None if serving else signatures(config, ("summaries",))[0]["summaries"]
     labels = load_labels(config.templates_dir, config.language)
     pages, keys = render_site(config, entries, old.pages)
     files = pages + render_feeds(config, entries, labels)
@@ -127,7 +129,7 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
 
     def remember() -> None:
         save_state(config, BuildState(
-            signature=final_signature(config, before, summaries_signature),
+            signature="" if serving else final_signature(config, before, summaries_signature),
             articles=report.articles,
             skipped=[list(s) for s in report.skipped],
             warnings=[list(w) for w in report.warnings],

@@ -243,3 +243,16 @@ def test_a_topic_alias_change_reassigns_topics_without_extracting_again(site, mo
     site.build()
     assert extracted == []
     assert any(p.startswith("topics/aukus/") for p, d in site.files().items() if "完美中產退休計畫".encode() in d)
+
+
+def test_the_dev_server_reuses_the_state_it_saved_but_not_one_written_by_another_build(site):
+    from generator.state import BuildState, save_state, state_path
+
+    config = site.config()
+    mine = BuildState(articles=7, pages={"index.html": "k"})
+    save_state(config, mine)
+    assert load_state(config, reuse=True) is mine
+    assert load_state(config) == mine and load_state(config) is not mine
+    text = state_path(config).read_text(encoding="utf-8").replace('"articles":7', '"articles":8')
+    state_path(config).write_text(text, encoding="utf-8")  # another build (make site) saved its own
+    assert load_state(config, reuse=True).articles == 8
