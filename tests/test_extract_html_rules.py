@@ -101,3 +101,26 @@ def test_chinese_layout_newlines_join_without_space():
     zh = "立法院今天三讀通過預算案，包括學校、道路和醫院的經費，\n多位委員對成本表示關切，行政院將在下週提出說明。"
     html = page(f"<article><p>{zh}</p><p>{zh}</p><p>{zh}</p></article>")
     assert "經費，多位委員" in extract_html(html).blocks[0].text
+
+
+def test_title_of_dropped_navigation_goes_with_it():
+    related = "<ul>" + "".join(f"<li><a href='/r{i}'>Other story {i} about the city</a></li>" for i in range(5)) + "</ul>"
+    html = page(f"<article><p>{P1}</p><p>{P2}</p><h3>Related stories</h3>{related}"
+                f"<p>Читайте также:</p><p><a href='/x'>Другая новость о городе и транспорте</a></p><p>{P3}</p></article>")
+    blocks = [b.text for b in extract_html(html).blocks]
+    assert "Related stories" not in blocks and "Читайте также:" not in blocks
+    assert blocks[-1] == P3
+
+
+def test_short_heading_before_text_is_kept():
+    html = page(f"<article><p>{P1}</p><h3>What changes</h3><p>{P2}</p><p>{P3}</p></article>")
+    assert "What changes" in [b.text for b in extract_html(html).blocks]
+
+
+def test_paragraphs_wrapped_in_divs_next_to_the_body_are_kept():
+    """Lead paragraphs in their own <div><p> wrappers beside the main body div."""
+    body = "".join(f"<p>{p}</p>" for p in (P3, P4, P3.replace("forty", "fifty"), P4.replace("spring", "summer")))
+    html = page(f"<div id='main-area'><div class='firstPar'><p>{P1}</p></div><div class='secondPar'><p>{P2}</p></div>"
+                f"<div class='body'>{body}</div></div><div class='sidebar'><p>Most read</p></div>")
+    text = text_of(html)
+    assert P1 in text and P2 in text and P4 in text

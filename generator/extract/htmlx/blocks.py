@@ -16,11 +16,22 @@ MIN_CLAUSE_UNITS = 5
 KEEP_NEGATIVE_UNITS = 150
 # Lists and tables are dropped as navigation above this link density.
 MAX_LIST_LINK_DENSITY = 0.5
+# A short line without sentence punctuation right before dropped navigation is its title
+# ("Related stories", "Читайте также:", "ZOBACZ TAKŻE", "相关新闻").
+MAX_TITLE_UNITS = 6
+_SENTENCE_END = tuple(".!?。！？…\"'”»")
 
 
 class _Writer:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
+        self.since_drop = 0  # blocks kept since navigation was last dropped
+
+    def dropped(self) -> None:
+        """Navigation was left out here: the line just before it was its title, if it looks like one."""
+        if self.since_drop and _is_title(self.blocks[-1].text):
+            self.blocks.pop()
+        self.since_drop = 0
 
     def add(self, kind: str, text: str, links: str = "", cell: bool = False) -> None:
         text = collapse(text)
@@ -32,8 +43,10 @@ class _Writer:
         if links and n:
             link_units = units(collapse(links))
             if link_units / n > MAX_BLOCK_LINK_DENSITY and n - link_units < MIN_CLAUSE_UNITS:
+                self.dropped()
                 return
         self.blocks.append(Block(kind, text))
+        self.since_drop += 1
 
     def add_lines(self, kind: str, parts: list[str], links: list[str], cell: bool = False) -> None:
         """One block per <br>-separated line, each judged by its own link share."""
@@ -41,6 +54,10 @@ class _Writer:
         line_links = "".join(links).split(BR)
         for line, link_text in zip(lines, line_links):
             self.add(kind, line, link_text, cell)
+
+
+def _is_title(text: str) -> bool:
+    return units(text) <= MAX_TITLE_UNITS and not text.endswith(_SENTENCE_END)
 
 
 def _is_chrome(el) -> bool:
@@ -70,6 +87,7 @@ def _walk(el, writer: _Writer, kind: str) -> None:
         writer.add("heading", " ".join("".join(parts).split(BR)), " ".join("".join(links).split(BR)))
         return
     if tag in ("ul", "ol", "dl", "table", "menu") and _is_link_list(el):
+        writer.dropped()
         return
     if tag == "li":
         kind = "list_item"
@@ -84,9 +102,11 @@ def _walk(el, writer: _Writer, kind: str) -> None:
         if not isinstance(ctag, str):
             pass
         elif ctag in BLOCK_TAGS or (len(child) and _holds_blocks(child)):
-            if not _is_chrome(child):
-                writer.add_lines(kind, parts, links, cell)
-                parts, links = [], []
+            writer.add_lines(kind, parts, links, cell)
+            parts, links = [], []
+            if _is_chrome(child):
+                writer.dropped()
+            else:
                 _walk(child, writer, "paragraph" if kind == "list_item" else kind)
         elif ctag == "br":
             parts.append(BR)

@@ -47,11 +47,9 @@ def _drop_comments(root: etree._Element) -> None:
     An element that holds the page's <h1> is a layout wrapper ("page-with-comments"), kept.
     """
     for el in _CLASSED(root):
-        if el.tag in ("html", "body") or el.getparent() is None:
-            continue
-        names = (el.get("class") or "") + " " + (el.get("id") or "")
-        if _COMMENTS_RE.search(names) and el.find(".//h1") is None:
-            el.drop_tree()
+        if _COMMENTS_RE.search((el.get("class") or "") + " " + (el.get("id") or "")):
+            if el.tag not in ("html", "body") and el.getparent() is not None and el.find(".//h1") is None:
+                el.drop_tree()
 
 
 def _drop_forms(root: etree._Element) -> None:

@@ -40,35 +40,40 @@ class EmptyDocument(SourceError):
         super().__init__("<html>", reason)
 
 
-def _drop_spans(html: str, tag: str) -> str:
-    """Remove <tag ...>...</tag> spans in one left-to-right pass (no regex backtracking)."""
-    lower = html.lower()
-    opener, closer = "<" + tag, "</" + tag
+_RAW_OPEN_RE = re.compile(r"<(%s)(?=[\s/>])" % "|".join(_RAW_TAGS), re.I)
+_RAW_CLOSE_RE = {tag: re.compile(r"</%s" % tag, re.I) for tag in _RAW_TAGS}
+_LD_JSON_RE = re.compile(r"ld\+json", re.I)
+
+
+def _drop_raw(html: str) -> str:
+    """Remove <script>, <style>, ... spans in one left-to-right pass (no regex backtracking).
+
+    A JSON-LD script stays for metadata.py.  Matching is case-insensitive on the string itself:
+    indices found in a lowered copy can be off, since lowering may change a string's length.
+    """
     out, pos = [], 0
     while True:
-        start = lower.find(opener, pos)
-        if start < 0:
+        m = _RAW_OPEN_RE.search(html, pos)
+        if m is None:
             break
-        after = lower[start + len(opener): start + len(opener) + 1]
-        if after and (after.isalnum() or after in "-_"):
-            out.append(html[pos: start + 1])  # <styles> or <svgfoo>: not ours
-            pos = start + 1
-            continue
-        end = lower.find(closer, start)
-        if tag == "script" and "ld+json" in lower[start: lower.find(">", start, start + 500)]:
-            keep_to = len(html) if end < 0 else end  # JSON-LD metadata stays for metadata.py
-            out.append(html[pos:keep_to])
-            pos = keep_to
-            if end < 0:
-                break
-            out.append(html[pos: pos + len(closer)])
-            pos += len(closer)
-            continue
+        start, tag = m.start(), m.group(1).lower()
+        close = _RAW_CLOSE_RE[tag].search(html, m.end())
+        end = close.start() if close else len(html)
+        if tag == "script":
+            head_end = html.find(">", start, start + 500)
+            if _LD_JSON_RE.search(html, start, head_end if head_end >= 0 else start + 500):
+                out.append(html[pos:end])  # kept up to its closing tag, which the next pass keeps
+                pos = end
+                if close is None:
+                    break
+                out.append(html[pos:close.end()])
+                pos = close.end()
+                continue
         out.append(html[pos:start])
-        if end < 0:
+        if close is None:
             pos = len(html)
             break
-        close_end = lower.find(">", end)
+        close_end = html.find(">", close.end())
         pos = len(html) if close_end < 0 else close_end + 1
     out.append(html[pos:])
     return "".join(out)
@@ -80,10 +85,7 @@ def strip_bulk(html: str) -> str:
     html = _XML_DECL_RE.sub("", html)
     if "data:" in html:
         html = _DATA_URI_RE.sub("data:,", html)
-    for tag in _RAW_TAGS:
-        if "<" + tag in html.lower():
-            html = _drop_spans(html, tag)
-    return html
+    return _drop_raw(html)
 
 
 def parse_html(html: str) -> etree._Element:

@@ -183,7 +183,18 @@ def sibling_content(best: Candidate, scores: dict | None = None) -> list:
             out.append(sib)
         elif sib.tag == "p" and _good_paragraph(sib):
             out.append(sib)
+        elif sib.tag == "div" and (para := _paragraph_in(sib)) is not None and _good_paragraph(para):
+            out.append(sib)
     return out
+
+
+def _paragraph_in(div):
+    """The paragraph a div stands for: itself when it holds inline content only (readability
+    turns such divs into <p>), or the single <p> it wraps; None for any other div."""
+    blocks = [d for d in div.iterdescendants() if d.tag in BLOCK_TAGS]
+    if not blocks:
+        return div
+    return blocks[0] if len(blocks) == 1 and blocks[0].tag == "p" else None
 
 
 def _adjusted(el, raw: float) -> float:
