@@ -50,9 +50,13 @@ def _generator(config: SiteConfig, title: str, base: str, updated: dt.datetime, 
     self_url = page_url + ("feed.xml" if kind == "rss" else "atom.xml")
     fg.id(page_url)
     fg.title(title)
-    fg.subtitle(config.description or title)
-    fg.link(href=page_url, rel="alternate")
+    # site.toml's description is plain text. Atom says so (type="text"); an RSS channel description
+    # is read as HTML by readers (feedparser too), so there it is escaped once more and shows as typed.
+    description = config.description or title
+    fg.subtitle(escape(description, quote=False) if kind == "rss" else description)
+    # feedgen's RSS <link> is the last link added: the self link first, the page last.
     fg.link(href=self_url, rel="self", type="application/rss+xml" if kind == "rss" else "application/atom+xml")
+    fg.link(href=page_url, rel="alternate")
     fg.language(config.language)
     fg.updated(updated)
     fg.lastBuildDate(updated)

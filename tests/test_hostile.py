@@ -8,6 +8,7 @@ would) and checked with rules written here, independently of generator.markup.sa
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import yaml
 from lxml import etree
 from lxml import html as lxml_html
 
-from conftest import REPO, SiteDir
+from conftest import REPO, SiteDir, prose_line
 
 CORPUS = Path(__file__).resolve().parent / "hostile" / "payloads.txt"
 # The template-injection markers: evaluated they would give these numbers, which appear nowhere
@@ -153,6 +154,12 @@ Use [ref] here.
 """
 
 
+def own_text(seed: int) -> str:
+    """A closing paragraph of each article's own: the payload articles share most of their text, and
+    must not be taken for one story saved several times (near-duplicates are collapsed into one)."""
+    return prose_line(6000, seed=seed)
+
+
 def html_article(n: int, p: list[str]) -> str:
     body = "\n".join(f"<p>Paragraph {i} about the payload story: {x}</p>" for i, x in enumerate(p))
     markup = "\n".join(f"<div>payload markup {i}: {x} and more words around it to look like text.</div>"
@@ -180,6 +187,7 @@ def html_article(n: int, p: list[str]) -> str:
 <math><maction actiontype="statusline" xlink:href="javascript:alert(1)">math</maction></math>
 <form action="javascript:alert(1)"><button formaction="javascript:alert(1)">go</button></form>
 <div style="background:url(javascript:alert(1)); width: expression(alert(1))">styled payload text here.</div>
+<p>{own_text(n)}</p>
 </article></body></html>"""
 
 
@@ -189,7 +197,7 @@ def text_article(n: int, p: list[str]) -> str:
     for i, x in enumerate(p):
         lines += [f"In paragraph {i} of the payload dump the reporter wrote this: {x} and then went on "
                   "with a longer sentence so that the paragraph reads like article text.", ""]
-    return "\n".join(lines)
+    return "\n".join(lines + [own_text(10 + n)])
 
 
 def markdown_article(n: int, p: list[str]) -> str:
@@ -211,7 +219,7 @@ def markdown_article(n: int, p: list[str]) -> str:
              "[ent](&#106;avascript:alert(1)) [hex](&#x6A;avascript:alert(1)) [ctl](\x01javascript:alert(1))",
              "<javascript:alert(1)> <vbscript:msgbox(1)> [data](data:text/html;base64,PHNjcmlwdD4=)",
              "![img](javascript:alert(1)) <img src=x onerror=alert(1)> <script>alert(1)</script>",
-             "[ref-link][r]\n\n[r]: javascript:alert('ref')"]
+             "[ref-link][r]\n\n[r]: javascript:alert('ref')", own_text(20 + n)]
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + "\n\n".join(body) + "\n"
 
 
@@ -382,3 +390,65 @@ def test_checker_catches_each_vector():
     problems = check_tree(lxml_html.document_fromstring(bad), "t")
     for needle in ("<base>", "refresh", "<script>", "href=", "onerror", "style=", "action=", "xlink"):
         assert any(needle in p for p in problems), (needle, problems)
+
+
+# --- feed text from site.toml ------------------------------------------------------------------
+
+FEED_TITLE = "Tom & Jerry <script>alert('t')</script> &amp; the <b>news</b>"
+FEED_DESCRIPTION = "News & views <script>alert('d')</script> <img src=x onerror=alert(1)> &lt;3 &"
+
+
+def shown_text(detail) -> str:
+    """The text a feed reader shows for a feedparser text construct: HTML is rendered, not echoed."""
+    if detail["type"] in ("text/html", "application/xhtml+xml"):
+        frag = lxml_html.fragment_fromstring(detail["value"], create_parent="div")
+        assert len(frag) == 0, ("an element", detail["value"])
+        return frag.text_content()
+    return detail["value"]
+
+
+@pytest.fixture(scope="module")
+def feed_site(tmp_path_factory):
+    site = SiteDir(tmp_path_factory.mktemp("feedtext") / "site", "https://example.github.io/digest/")
+    text = site.config_path.read_text(encoding="utf-8")
+    text = text.replace('title = "Test digest"', f"title = {toml_str(FEED_TITLE)}")
+    text = text.replace('description = "A fixture site."', f"description = {toml_str(FEED_DESCRIPTION)}")
+    site.config_path.write_text(text, encoding="utf-8")
+    site.add_fixture("aukus-submarines.md")
+    site.add_fixture("pension-reform.md")
+    site.build()
+    return site
+
+
+def test_feed_title_and_description_come_back_as_typed(feed_site):
+    import feedparser
+
+    feeds = {rel: data for rel, data in feed_site.files().items()
+             if rel.rsplit("/", 1)[-1] in ("feed.xml", "atom.xml", "feed.json")}
+    assert {"feed.xml", "atom.xml", "feed.json"} <= set(feeds) and any(r.startswith("topics/") for r in feeds)
+    for rel, data in feeds.items():
+        if rel.endswith(".json"):
+            doc = json.loads(data)
+            assert doc["title"].endswith(FEED_TITLE) and doc["description"] == FEED_DESCRIPTION, rel
+            continue
+        root = etree.fromstring(data)  # the XML itself: text, never a child element
+        head = root.find("channel") if root.tag == "rss" else root
+        for name in ("title", "description", "{http://www.w3.org/2005/Atom}title",
+                     "{http://www.w3.org/2005/Atom}subtitle"):
+            el = head.find(name)
+            if el is not None:
+                assert len(el) == 0, (rel, name)
+        parsed = feedparser.parse(data)
+        assert not parsed.bozo, (rel, parsed.bozo_exception)
+        assert shown_text(parsed.feed.title_detail).endswith(FEED_TITLE), rel
+        assert shown_text(parsed.feed.subtitle_detail) == FEED_DESCRIPTION, rel
+        if root.tag == "rss":  # the channel's link is the site (or topic) page, not the feed itself
+            assert head.findtext("link") == "https://example.github.io/digest/" + rel[: -len("feed.xml")], rel
+
+
+def test_shown_text_renders_html():
+    """The checker itself: an HTML description shows its text; an element in it is caught."""
+    assert shown_text({"type": "text/html", "value": "a &lt;b&gt; &amp;amp;"}) == "a <b> &amp;"
+    with pytest.raises(AssertionError):
+        shown_text({"type": "text/html", "value": "a <b>b</b>"})
+    assert shown_text({"type": "text/plain", "value": "a <b>"}) == "a <b>"
