@@ -124,3 +124,18 @@ def test_paragraphs_wrapped_in_divs_next_to_the_body_are_kept():
                 f"<div class='body'>{body}</div></div><div class='sidebar'><p>Most read</p></div>")
     text = text_of(html)
     assert P1 in text and P2 in text and P4 in text
+
+
+def test_article_split_by_an_ad_into_blocks_of_one_class():
+    first = "".join(f"<p>{p}</p>" for p in (P1, P2, P3))
+    second = "".join(f"<p>{p}</p>" for p in (P4, P2.replace("tram", "metro"), P3.replace("forty", "fifty")))
+    html = page(
+        "<main><div class='chunks'>"
+        f"<div class='grid'><div class='article-part body'>{first}</div><div class='rail'>Advertisement</div></div>"
+        "<figure><img src='a.jpg'></figure>"
+        f"<div class='grid'><div class='article-part body'>{second}</div><div class='rail'>Advertisement</div></div>"
+        "</div></main>"
+    )
+    text = text_of(html)
+    assert P1 in text and P4 in text and "metro line" in text
+    assert text.index(P1) < text.index(P4)

@@ -36,6 +36,10 @@ REPEAT_LEVELS = 7
 REPEATED_FACTOR = 0.5
 # Candidates whose raw score is this share of the best are worth checking for link density.
 SHORTLIST = 40
+# An article split by ads or figures into blocks of one class: the other blocks join the best
+# one when they score half as much and share an ancestor at most this many levels up.
+PEER_SHARE = 0.5
+PEER_LEVELS = 4
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,40 @@ def find_content(root) -> list:
     best = best_candidate(scores)
     if best is None:
         return []
-    return sibling_content(best, scores)
+    content = sibling_content(best, scores)
+    peers = _peers(best, scores, content)
+    if peers:
+        content = _in_document_order(root, content + peers)
+    return content
+
+
+def _peers(best: Candidate, scores: dict, content: list) -> list:
+    """Other parts of an article split by ads or figures: candidates of the best one's tag and
+    class, under a common ancestor a few levels up, scoring a good share of it."""
+    cls = best.element.get("class")
+    if not cls:
+        return []
+    top = best.element
+    for _ in range(PEER_LEVELS):
+        if top.getparent() is None:
+            break
+        top = top.getparent()
+    taken = set(map(id, content))
+    peers = []
+    for el, raw, _ in scores.values():
+        if el.tag != best.element.tag or el.get("class") != cls or id(el) in taken:
+            continue
+        if raw < PEER_SHARE * best.score or _adjusted(el, raw) < PEER_SHARE * best.score:
+            continue
+        if any(a is top for a in el.iterancestors()) and not any(id(a) in taken for a in el.iterancestors()):
+            if not any(id(d) in taken for d in el.iterdescendants(el.tag)):
+                peers.append(el)
+    return peers
+
+
+def _in_document_order(root, elements: list) -> list:
+    wanted = {id(e): e for e in elements}
+    return [e for e in root.iter() if id(e) in wanted]
 
 
 def best_candidate(scores: dict) -> Candidate | None:
