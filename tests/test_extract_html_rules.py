@@ -139,3 +139,16 @@ def test_article_split_by_an_ad_into_blocks_of_one_class():
     text = text_of(html)
     assert P1 in text and P4 in text and "metro line" in text
     assert text.index(P1) < text.index(P4)
+
+
+def test_short_lines_at_the_edges_are_trimmed():
+    html = page(f"<article><p>By Jane Roe, Transport reporter</p><p>12 January 2012 10:52 GMT</p>"
+                f"<p>{P1}</p><p>{P2}</p><p>{P3}</p><p>Photo: City Archive</p><p>Tags: transport, council</p></article>")
+    blocks = [b.text for b in extract_html(html).blocks]
+    assert blocks == [P1, P2, P3]
+
+
+def test_short_closing_sentence_and_inner_short_lines_stay():
+    html = page(f"<article><p>{P1}</p><p>Why now</p><p>{P2}</p><p>{P3}</p><p>The vote was 31 to 12.</p></article>")
+    blocks = [b.text for b in extract_html(html).blocks]
+    assert blocks == [P1, "Why now", P2, P3, "The vote was 31 to 12."]

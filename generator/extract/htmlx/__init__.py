@@ -11,7 +11,7 @@ from __future__ import annotations
 from ...lang import detect_language
 from ...records import Block, Extracted
 from ..metadata import extract_metadata
-from .blocks import write_blocks
+from .blocks import trim_edges, write_blocks
 from .clean import clean_tree
 from .parse import parse_html
 from .score import find_content
@@ -38,7 +38,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     root = parse_html(html)
     meta = extract_metadata(root)
     captions = clean_tree(root)
-    blocks = _drop_headline(write_blocks(find_content(root)), meta.title)
+    blocks = trim_edges(_drop_headline(write_blocks(find_content(root)), meta.title))
     body = "\n".join(b.text for b in blocks[:40])[:LANGUAGE_SAMPLE]
     language = detect_language(meta.title + "\n" + body) if body else None
     return Extracted(

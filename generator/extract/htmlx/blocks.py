@@ -22,6 +22,11 @@ MAX_TITLE_UNITS = 6
 _SENTENCE_END = tuple(".!?。！？…\"'”»")
 
 
+# Up to this many short lines are trimmed at each end of the article.
+EDGE_LINES = 2
+MAX_EDGE_UNITS = 12
+
+
 class _Writer:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
@@ -116,6 +121,22 @@ def _walk(el, writer: _Writer, kind: str) -> None:
         if child.tail:
             parts.append(child.tail)
     writer.add_lines(kind, parts, links, cell)
+
+
+def trim_edges(blocks: list[Block]) -> list[Block]:
+    """Drop short lines that open or close the article: bylines, datelines, photo credits, share
+    and tag labels (jusText's rule that short blocks next to boilerplate are boilerplate).  An
+    article starts and ends with sentences; a short line that ends one stays."""
+    start, end = 0, len(blocks)
+    while start < EDGE_LINES and end - start > 2 and _is_edge_line(blocks[start].text):
+        start += 1
+    while len(blocks) - end < EDGE_LINES and end - start > 2 and _is_edge_line(blocks[end - 1].text):
+        end -= 1
+    return blocks[start:end]
+
+
+def _is_edge_line(text: str) -> bool:
+    return units(text) <= MAX_EDGE_UNITS and not text.endswith(_SENTENCE_END)
 
 
 def write_blocks(elements: list) -> list[Block]:
