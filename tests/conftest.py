@@ -128,13 +128,22 @@ def prose_line(chars: int, language: str = "en", seed: int = 7) -> str:
     out, size = [], 0
     while size < chars:
         if language == "zh":
-            clauses = ["".join(rng.choice(HAN) for _ in range(rng.randint(5, 16))) for _ in range(rng.randint(1, 4))]
+            clauses = ["".join(rng.choices(HAN, k=rng.randint(5, 16))) for _ in range(rng.randint(1, 4))]
             sentence = "，".join(clauses) + "。"
         else:
-            words = ["".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(6, 24))]
+            words = ["".join(rng.choices(SYLLABLES, k=rng.randint(1, 3))) for _ in range(rng.randint(6, 24))]
             if len(words) > 12:
                 words[rng.randint(3, len(words) - 4)] += ","
             sentence = " ".join(words).capitalize() + "."
         out.append(sentence)
         size += len(sentence) + (language != "zh")
     return ("" if language == "zh" else " ").join(out)
+
+
+@pytest.fixture(scope="session")
+def hostile_build(tmp_path_factory):
+    """(SiteDir, BuildReport) of the site built from the payload corpus (test_hostile), once per run:
+    test_hostile checks its files, test_browser loads its pages in Chromium. Read only."""
+    from test_hostile import build_hostile_site
+
+    return build_hostile_site(tmp_path_factory.mktemp("hostile") / "site")

@@ -1,11 +1,20 @@
 """A real browser (Debian's Chromium, driven by Playwright) on the built site served under /digest/:
 screenshots at phone and desktop widths, no console errors, axe-core with no serious or critical
-violation, and Pagefind finding the seed article for a Chinese word."""
+violation, and Pagefind finding the seed article for a Chinese word.
+
+The site built from the payload corpus (test_hostile) is loaded page by page: no dialog, no request
+to any host but the local server, no Content-Security-Policy violation, no script, handler or
+foreign URL in the live DOM, and the search page's own script still finds and lists the articles.
+The site's own pages satisfy their CSP (the plain-site tests see no console error), so any
+violation means markup that is not the site's reached a page: an injected script that the CSP
+stopped is a failure too, not a pass. Negative controls show each detector firing.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -52,14 +61,35 @@ def _pages(site) -> dict[str, str]:
             "search": "search/?q=" + quote("稀土")}
 
 
+def new_events() -> dict[str, list[str]]:
+    return {"console": [], "dialogs": [], "foreign": [], "csp": []}
+
+
+# Reported through a binding (outside the page's CSP), so a violation is seen even when the page
+# navigates away afterwards.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", e =>
+  window.__cspViolation(`${e.effectiveDirective} ${e.blockedURI} ${e.sample}`));"""
+
+
+def _is_foreign(url: str, netloc: str) -> bool:
+    """Any request that leaves the local server (data: and blob: URLs are not requests to a host)."""
+    parts = urlsplit(url)
+    return parts.scheme not in ("data", "blob") and parts.netloc != netloc
+
+
 def _open(browser, url, viewport, events):
+    """A fresh context on `url` with every detector on; requests to other hosts are recorded and
+    aborted, never sent."""
+    netloc = urlsplit(url).netloc
     context = browser.new_context(viewport=viewport)
+    context.expose_binding("__cspViolation", lambda source, text: events["csp"].append(text))
+    context.add_init_script(CSP_LISTENER)
+    context.route(lambda u: _is_foreign(u, netloc), lambda route: route.abort())
     page = context.new_page()
     page.on("console", lambda m: m.type == "error" and events["console"].append(m.text))
     page.on("pageerror", lambda e: events["console"].append(str(e)))
     page.on("dialog", lambda d: (events["dialogs"].append(d.message), d.dismiss()))
-    page.on("request", lambda r: urlsplit(r.url).hostname not in ("127.0.0.1", None)
-            and events["foreign"].append(r.url))
+    page.on("request", lambda r: _is_foreign(r.url, netloc) and events["foreign"].append(r.url))
     page.goto(quote(url, safe=":/?&=%"), wait_until="networkidle")
     return context, page
 
@@ -68,7 +98,7 @@ def _open(browser, url, viewport, events):
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_page_loads_clean_and_is_screenshotted(served, browser, tmp_path, name, width):
     site, base = served
-    events = {"console": [], "dialogs": [], "foreign": []}
+    events = new_events()
     context, page = _open(browser, base + _pages(site)[name], VIEWPORTS[width], events)
     try:
         shot = tmp_path / f"{name}-{width}.png"
@@ -77,7 +107,7 @@ def test_page_loads_clean_and_is_screenshotted(served, browser, tmp_path, name, 
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "horizontal scroll"
     finally:
         context.close()
-    assert events == {"console": [], "dialogs": [], "foreign": []}
+    assert events == new_events()
 
 
 @pytest.mark.parametrize("name", ["index", "topic", "article", "search"])
@@ -85,7 +115,7 @@ def test_axe_finds_no_serious_violation(served, browser, name):
     from axe_playwright_python.sync_playwright import Axe
 
     site, base = served
-    events = {"console": [], "dialogs": [], "foreign": []}
+    events = new_events()
     context, page = _open(browser, base + _pages(site)[name], VIEWPORTS["desktop"], events)
     try:
         results = Axe().run(page)
@@ -98,7 +128,7 @@ def test_axe_finds_no_serious_violation(served, browser, name):
 
 def test_search_for_a_chinese_word_finds_the_seed(served, browser):
     site, base = served
-    events = {"console": [], "dialogs": [], "foreign": []}
+    events = new_events()
     context, page = _open(browser, base + _pages(site)["search"], VIEWPORTS["desktop"], events)
     try:
         page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
@@ -109,3 +139,122 @@ def test_search_for_a_chinese_word_finds_the_seed(served, browser):
     assert SEED_TITLE in results
     assert href.startswith("/digest/articles/")
     assert "完美中產" not in " ".join(results)
+
+
+
+# --- the payload corpus in a browser -----------------------------------------------------------
+
+# Every element of the live DOM (after the page's own scripts ran): no event-handler attribute, no
+# script but the site's own files, no frame, object or <base>, no link outside http(s)/mailto.
+DOM_CHECK = """() => {
+  const bad = [];
+  for (const el of document.querySelectorAll("*")) {
+    const tag = el.localName;
+    for (const a of el.attributes) if (a.name.toLowerCase().startsWith("on")) bad.push(`<${tag} ${a.name}>`);
+    if (["iframe", "frame", "object", "embed", "base"].includes(tag)) bad.push(`<${tag}>`);
+    if (tag === "script" && !/^https?:\\/\\/[^/]+\\/digest\\/(pagefind|assets)\\//.test(el.src || ""))
+      bad.push(`<script src=${el.src}> ${(el.textContent || "").slice(0, 60)}`);
+    if (el instanceof HTMLAnchorElement && el.hasAttribute("href") && !/^(https?|mailto):/i.test(el.href))
+      bad.push(`<a href=${el.href}>`);
+  }
+  return bad;
+}"""
+
+
+def visit(browser, url: str) -> list[str]:
+    """Everything the detectors saw while `url` loaded, as one list of problems (empty = clean)."""
+    events = new_events()
+    context, page = _open(browser, url, VIEWPORTS["desktop"], events)
+    try:
+        dom = page.evaluate(DOM_CHECK)
+        moved = page.url != quote(url, safe=":/?&=%")
+    finally:
+        context.close()
+    problems = [f"{kind}: {item}" for kind, items in events.items() for item in items]
+    problems += [f"dom: {item}" for item in dom]
+    return problems + ([f"navigated away to {page.url}"] if moved else [])
+
+
+@pytest.fixture(scope="module")
+def hostile_served(hostile_build):
+    site, _ = hostile_build
+    server = serve_folder(site.output, "/digest/")
+    yield site, f"http://127.0.0.1:{server.server_address[1]}/digest/"
+    server.shutdown()
+
+
+def _page_path(rel: str) -> str:
+    return rel[: -len("index.html")] if rel.endswith("index.html") else rel
+
+
+def test_payload_pages_run_nothing_and_call_no_other_host(hostile_served, browser):
+    site, base = hostile_served
+    pages = [_page_path(rel) for rel in site.files() if rel.endswith(".html")]
+    kinds = {"", "search/", "archive/", "about/", "topics/hostile/", "page/2/", "404.html"}
+    assert kinds <= set(pages) and sum(p.startswith("articles/") for p in pages) >= 9, pages
+    problems = []
+    for path in pages + ["search/?q=" + quote("<script>alert(1)</script>")]:
+        problems += [f"{path or 'index'}: {p}" for p in visit(browser, base + path)]
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_search_script_still_works_on_payload_pages(hostile_served, browser):
+    """The site's own script (Pagefind UI) runs under the CSP: it finds the payload articles and
+    lists their titles as text; the list it writes into the page is clean too."""
+    _, base = hostile_served
+    events = new_events()
+    context, page = _open(browser, base + "search/?q=alert", VIEWPORTS["desktop"], events)
+    try:
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        page.wait_for_load_state("networkidle")
+        titles = page.locator(".pagefind-ui__result-link").all_inner_texts()
+        excerpts = " ".join(page.locator(".pagefind-ui__result-excerpt").all_inner_texts())
+        dom = page.evaluate(DOM_CHECK)
+    finally:
+        context.close()
+    assert len(titles) >= 5, titles
+    assert any("<script>alert('md')</script>" in t for t in titles), titles
+    assert "onerror=alert" in excerpts
+    assert dom == [] and events == new_events()
+
+
+CONTROL_PAGES = {
+    "alert.html": "<p>x</p><script>alert('control')</script>",
+    "blocked.html": "{csp}<p>x</p><script>alert('inline')</script><img src=x onerror=\"alert('handler')\">",
+    "foreign.html": "<p>x</p><img src='http://foreign.invalid/pixel.png'>",
+    "refresh.html": "<meta http-equiv='refresh' content='0;url=http://foreign.invalid/'><p>x</p>",
+    "clean.html": "{csp}<p>x</p><a href='https://example.org/'>ok</a>",
+}
+
+
+@pytest.fixture(scope="module")
+def control_served(tmp_path_factory, hostile_build):
+    """Pages with an inline alert, a handler, a foreign image and a refresh, served by the same
+    server code; the CSP is the one the payload site's pages carry."""
+    from lxml import html as lxml_html
+
+    site, _ = hostile_build
+    csp = lxml_html.document_fromstring(site.files()["index.html"]).xpath(
+        "//meta[@http-equiv='Content-Security-Policy']")[0]
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp.get("content")}">'
+    folder = Path(tmp_path_factory.mktemp("control"))
+    for name, body in CONTROL_PAGES.items():
+        (folder / name).write_text("<!doctype html><html><head><title>t</title>" + body.format(csp=meta)
+                                   .replace("<p>", "</head><body><p>", 1) + "</body></html>", encoding="utf-8")
+    server = serve_folder(folder, "/digest/")
+    yield f"http://127.0.0.1:{server.server_address[1]}/digest/"
+    server.shutdown()
+
+
+def test_detectors_catch_what_a_payload_would_do(control_served, browser):
+    base = control_served
+    found = {name: visit(browser, base + name) for name in CONTROL_PAGES}
+    assert "dialogs: control" in found["alert.html"]
+    assert any(p.startswith("dom: <script") for p in found["alert.html"])
+    blocked = found["blocked.html"]
+    assert not any(p.startswith("dialogs:") for p in blocked)  # the CSP stopped both scripts ...
+    assert sum(p.startswith("csp: script-src") for p in blocked) >= 2, blocked  # ... and we see it
+    assert "dom: <img onerror>" in blocked
+    assert "foreign: http://foreign.invalid/pixel.png" in found["foreign.html"]
+    assert any("foreign.invalid" in p for p in found["refresh.html"]), found["refresh.html"]
+    assert found["clean.html"] == []

@@ -255,9 +255,8 @@ A payload summary edited by hand: [js](javascript:alert(1)) <script>alert(1)</sc
 """
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile") / "site"
+def build_hostile_site(root: Path):
+    """The payload corpus in every field of every kind of article and of site.toml, built."""
     site = SiteDir(root, "https://example.github.io/digest/")
     p = payloads()
     site.config_path.write_text(hostile_toml("https://example.github.io/digest/", p), encoding="utf-8")
@@ -270,6 +269,11 @@ def hostile_site(tmp_path_factory):
     (site.summaries / "hand-edited.md").write_text(HAND_SUMMARY, encoding="utf-8")
     report = site.build()
     return site, report
+
+
+@pytest.fixture(scope="module")
+def hostile_site(hostile_build):
+    return hostile_build  # built once per run (conftest): test_browser loads the same pages
 
 
 def test_corpus_is_big_and_varied():
