@@ -17,7 +17,7 @@ from .records import Article, Block, Digested, Summary
 
 log = logging.getLogger(__name__)
 # Bump when the cached record layout changes.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 
 def code_fingerprint() -> str:
@@ -41,7 +41,8 @@ def decode(data: dict) -> Digested:
     s = dict(data["summary"])
     s["key_points"] = tuple(s["key_points"])
     return Digested(article=Article(**a), summary=Summary(**s), topics=tuple(data["topics"]),
-                    sources=tuple(data["sources"]), signature=tuple(data.get("signature", ())), rules=data.get("rules", ""))
+                    sources=tuple(data["sources"]), signature=tuple(data.get("signature", ())), rules=data.get("rules", ""),
+                    minutes=data.get("minutes", 0))
 
 
 # The dev server's builds keep what they read or made in memory too, so a save re-reads nothing

@@ -103,9 +103,10 @@ def discover_sources(root: Path, known: dict | None = None) -> tuple[list[Source
         return sources, [(str(root), "articles folder does not exist")]
     known = known or {}
     for path in _walk(root):
-        result = read_source(path, root, known.get(path.relative_to(root).as_posix()))
+        rel = path.relative_to(root).as_posix()
+        result = read_source(path, root, known.get(rel))
         if isinstance(result, Source):
             sources.append(result)
         else:
-            skipped.append((path.relative_to(root).as_posix(), result))
+            skipped.append((rel, result))
     return sources, skipped

@@ -14,6 +14,7 @@ from .dedupe import body_signature, collapse_duplicates
 from .discover import discover_sources, stat_key
 from .errors import DigestError
 from .extract import extract_article
+from .lang import reading_minutes
 from .feed import render_feeds
 from .progress import track
 from .records import BuildReport, Digested, Source
@@ -39,7 +40,8 @@ def digest_source(source: Source, rules: tuple) -> Digested:
     summary = summarize_article(article)
     topics = tuple(s.slug for s in classify_article(article, rules) if s.assigned)
     return Digested(article=article, summary=summary, topics=topics, sources=(source.rel,),
-                    signature=body_signature(article), rules=rules_key(rules))
+                    signature=body_signature(article), rules=rules_key(rules),
+                    minutes=reading_minutes(article.text))
 
 
 def reclassify(item: Digested, rules: tuple) -> Digested:

@@ -114,6 +114,7 @@ class Digested:
     signature: tuple[int, ...] = ()  # near-duplicate signature of the body (dedupe.body_signature)
     saved_ns: int = 0  # Source.mtime_ns of the file this record was made from
     rules: str = ""  # fingerprint of the topic rules `topics` were assigned with
+    minutes: int = 0  # reading time of the article, in minutes (0: not computed)
 
 
 @dataclass(frozen=True)

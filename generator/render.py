@@ -249,9 +249,23 @@ def template_fingerprints(env: jinja2.Environment, templates_dir: Path) -> dict[
     return out
 
 
-def page_key(base: str, spec: PageSpec) -> str:
-    """Everything a page is made from, hashed: the same key means the same bytes."""
-    return hashlib.sha256(f"{base}\n{spec.path}\n{spec.template}\n{spec.title}\n{spec.context!r}".encode(
+def page_key(base: str, spec: PageSpec, reprs: dict[int, str] | None = None) -> str:
+    """Everything a page is made from, hashed: the same key means the same bytes. `reprs` memoizes
+    each Entry's repr within a build (an entry appears on its page and on several listings)."""
+    reprs = {} if reprs is None else reprs
+
+    def shown(value) -> str:
+        if isinstance(value, Entry):
+            r = reprs.get(id(value))
+            if r is None:
+                r = reprs[id(value)] = repr(value)
+            return r
+        if isinstance(value, list) and value and isinstance(value[0], Entry):
+            return "[" + ", ".join(shown(v) for v in value) + "]"
+        return repr(value)
+
+    context = "\n".join(f"{k}={shown(v)}" for k, v in spec.context.items())
+    return hashlib.sha256(f"{base}\n{spec.path}\n{spec.template}\n{spec.title}\n{context}".encode(
         "utf-8", "surrogateescape")).hexdigest()
 
 
@@ -280,9 +294,10 @@ def render_site(config: SiteConfig, entries: list[Entry], previous: dict[str, st
     specs = page_specs(config, entries, topics, shared["labels"])
     previous = previous or {}
     keys: dict[str, str] = {}
+    reprs: dict[int, str] = {}
     todo: list[PageSpec] = []
     for spec in specs:
-        key = keys[spec.path] = page_key(common + by_template.get(spec.template, ""), spec)
+        key = keys[spec.path] = page_key(common + by_template.get(spec.template, ""), spec, reprs)
         if not (previous.get(spec.path) == key and (config.output_dir / spec.path).is_file()):
             todo.append(spec)
     done = dict(zip((s.path for s in todo), render_pages(env, config, todo, shared)))

@@ -187,7 +187,7 @@ def sync_summary_files(folder: Path, items: list[Digested], known: dict | None =
     kept: list[StoredSummary] = []
     for item in items:
         old = matched[item.article.source]
-        minutes = reading_minutes(item.article.text)
+        minutes = item.minutes or reading_minutes(item.article.text)
         if old is not None and old.edited:
             entries.append(entry_from_stored(old, minutes))
             kept.append(old)
