@@ -110,7 +110,8 @@ def cmd_topics(args) -> int:
         scores = classify_article(a, config.topics)
         obj = {"file": name, "topics": [s.slug for s in scores if s.assigned],
                "scores": {s.slug: round(s.score, 3) for s in scores},
-               "matches": {s.slug: list(s.matches) for s in scores}}
+               "matches": {s.slug: list(s.matches) for s in scores},
+               "reasons": {s.slug: s.reason for s in scores if s.reason}}
         _emit(obj, args.json, lambda o: _print_topics(o, scores))
     return 1 if failed else 0
 
@@ -120,6 +121,8 @@ def _print_topics(o: dict, scores) -> None:
     for s in scores:
         mark = "+" if s.assigned else " "
         print(f" {mark} {s.slug:<14} {s.score:7.2f}  {', '.join(s.matches) or '-'}")
+        if s.reason:
+            print(f"   {'':<14} {'':>7}  not assigned: {s.reason}")
 
 
 def cmd_build(args) -> int:

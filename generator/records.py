@@ -101,6 +101,7 @@ class TopicScore:
     score: float
     matches: tuple[str, ...]  # the aliases that matched, as written in site.toml
     assigned: bool
+    reason: str = ""  # why a score at or above the threshold was not assigned ("" otherwise)
 
 
 @dataclass(frozen=True)

@@ -196,7 +196,9 @@ def test_a_pair_topic_yields_to_the_subject_without_its_own_vocabulary(rules):
     trade_war = article("美國加強稀土供應鏈 擺脫對中國依賴", *minerals, "美中貿易戰使中國限制稀土出口，美國關稅也將提高。")
     assert topics_of(dependence, rules) == {"rare-earths"}
     assert us_china(dependence, rules).score >= next(r.threshold for r in rules if r.slug == "us-china")
+    assert "yields to another assigned topic" in us_china(dependence, rules).reason  # digest topics says why
     assert topics_of(trade_war, rules) == {"rare-earths", "us-china"}
+    assert us_china(trade_war, rules).reason == ""
 
 
 GOOD = {"slug": "x", "names": {"zh-Hant": "X", "en": "X"}, "threshold": 5, "aliases": [{"text": "x", "weight": 1}]}

@@ -59,7 +59,8 @@ def test_topics_json_explains_matches():
     done = run("topics", str(SEED), "--json", "--config", str(REPO / "site.toml"))
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
-    assert set(out) == {"file", "topics", "scores", "matches"}
+    assert set(out) == {"file", "topics", "scores", "matches", "reasons"}
+    assert all(slug not in out["topics"] and text for slug, text in out["reasons"].items())
     assert set(out["scores"]) == {"rare-earths", "aukus", "us-china"}
     for slug in out["topics"]:
         assert out["matches"][slug], slug

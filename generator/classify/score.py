@@ -75,13 +75,16 @@ def classify_article(article: Article, rules: Sequence[TopicRule]) -> tuple[Topi
     scored = [_score_rule(analysed, _located(analysed, spans, attribution, rule), rule) for rule in rules]
     others = [sum(1 for other, _ in scored if other.assigned) - score.assigned for score, _ in scored]
     return tuple(
-        _yield(score) if rule.pair and score.assigned and features.vocabulary < OWN_VOCABULARY and n else score
+        _yield(score, features) if rule.pair and score.assigned and features.vocabulary < OWN_VOCABULARY and n
+        else score
         for rule, (score, features), n in zip(rules, scored, others)
     )
 
 
-def _yield(score: TopicScore) -> TopicScore:
-    return TopicScore(score.slug, score.score, score.matches, False)
+def _yield(score: TopicScore, features: Features) -> TopicScore:
+    why = (f"yields to another assigned topic: its own words weigh {features.vocabulary:g} "
+           f"< {OWN_VOCABULARY:g} (both sides named, little else)")
+    return TopicScore(score.slug, score.score, score.matches, False, why)
 
 
 def explain_article(article: Article, rules: Sequence[TopicRule]) -> dict[str, Features]:
@@ -118,7 +121,8 @@ def _located(analysed: Analysed, spans: dict, attribution: list, rule: TopicRule
 def _score_rule(analysed: Analysed, located: dict, rule: TopicRule) -> tuple[TopicScore, Features]:
     features, matched = _features(analysed, located, rule)
     assigned = features.anchored and features.score >= rule.threshold
-    return TopicScore(rule.slug, round(features.score, 3), matched, assigned), features
+    why = "" if assigned or features.score < rule.threshold else "the two sides are never named in one sentence"
+    return TopicScore(rule.slug, round(features.score, 3), matched, assigned, why), features
 
 
 def _features(analysed: Analysed, located: dict, rule: TopicRule) -> tuple[Features, tuple[str, ...]]:
