@@ -152,3 +152,9 @@ def test_short_closing_sentence_and_inner_short_lines_stay():
     html = page(f"<article><p>{P1}</p><p>Why now</p><p>{P2}</p><p>{P3}</p><p>The vote was 31 to 12.</p></article>")
     blocks = [b.text for b in extract_html(html).blocks]
     assert blocks == [P1, "Why now", P2, P3, "The vote was 31 to 12."]
+
+
+def test_article_inside_a_comment_named_wrapper_is_still_found():
+    """No <h1> inside to show it is a layout wrapper: the page is read again without the rule."""
+    html = page(f"<div id='main' class='article-with-comments'><p>{P1}</p><p>{P2}</p><p>{P3}</p></div>")
+    assert P2 in text_of(html)

@@ -34,11 +34,21 @@ def _drop_headline(blocks: list[Block], title: str) -> list[Block]:
     return blocks
 
 
+def _article_blocks(root, title: str) -> list[Block]:
+    return trim_edges(_drop_headline(write_blocks(find_content(root)), title))
+
+
 def extract_html(html: str, url: str | None = None) -> Extracted:
     root = parse_html(html)
     meta = extract_metadata(root)
     captions = clean_tree(root)
-    blocks = trim_edges(_drop_headline(write_blocks(find_content(root)), meta.title))
+    blocks = _article_blocks(root, meta.title)
+    if not blocks:
+        # The comment and form rules can take a whole page on a site that names its article
+        # wrapper oddly ("with-comments"): read the page again without them.
+        root = parse_html(html)
+        captions = clean_tree(root, sections=False)
+        blocks = _article_blocks(root, meta.title)
     body = "\n".join(b.text for b in blocks[:40])[:LANGUAGE_SAMPLE]
     language = detect_language(meta.title + "\n" + body) if body else None
     return Extracted(

@@ -64,11 +64,16 @@ def _drop_forms(root: etree._Element) -> None:
             form.drop_tree()
 
 
-def clean_tree(root: etree._Element) -> tuple[str, ...]:
-    """Remove chrome in place; return the figure captions found (text, in document order)."""
+def clean_tree(root: etree._Element, sections: bool = True) -> tuple[str, ...]:
+    """Remove chrome in place; return the figure captions found (text, in document order).
+
+    sections=False keeps comment sections and forms: the second reading of a page whose article
+    those rules took away.
+    """
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
-    _drop_comments(root)
-    _drop_forms(root)
+    if sections:
+        _drop_comments(root)
+        _drop_forms(root)
     hidden = [el for el in _MAYBE_HIDDEN(root) if _is_hidden(el)]
     for el in hidden:
         if el.getparent() is not None:
