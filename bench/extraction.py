@@ -1,13 +1,15 @@
 """Extraction benchmark: the generator's own extractors against baselines on a benchmark split.
 
     .venv/bin/python bench/extraction.py [SPLIT_DIR] [--forms html,dump-w3m,dump-lynx]
-                                         [--limit N] [--only-ours]
+                                         [--limit N] [--only-ours] [--keep DIR]
 
 Runs `generator.extract.extract_article` (the code path of `digest extract`) on each page in
 three forms (saved HTML, w3m dump, lynx dump), plus trafilatura and readability-lxml baselines,
 writes one `<id>.txt` per page into a temporary folder per row, scores each folder with the
 benchmark's own score.py (--json) and prints one table. Speed is pages per CPU-second of the
 extraction calls only (time.process_time, one process). A page that raises counts as empty.
+With --keep DIR, each row's predictions stay in DIR/<row>/ and its per-page scores (score.py
+--per-page: id, language, site, page P and R) in DIR/<row>.pages.jsonl, for finding the worst pages.
 """
 
 from __future__ import annotations
@@ -116,8 +118,9 @@ def predict(split: Path, pages: list[dict], form: str, run, out: Path) -> tuple[
 
 def score(script: Path, split: Path, pred_dir: Path) -> dict:
     out = pred_dir.parent / f"{pred_dir.name}.score.json"
+    per_page = pred_dir.parent / f"{pred_dir.name}.pages.jsonl"
     subprocess.run(
-        [sys.executable, str(script), str(split), str(pred_dir), "--json", str(out)],
+        [sys.executable, str(script), str(split), str(pred_dir), "--json", str(out), "--per-page", str(per_page)],
         check=True,
         stdout=subprocess.DEVNULL,
     )
@@ -153,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--forms", default=",".join(FORMS))
     ap.add_argument("--limit", type=int, default=None, help="only the first N pages")
     ap.add_argument("--only-ours", action="store_true", help="skip the baselines")
+    ap.add_argument("--keep", metavar="DIR", help="keep predictions and per-page scores in DIR")
     args = ap.parse_args(argv)
     split = Path(args.split).resolve()
     forms = [f.strip() for f in args.forms.split(",") if f.strip()]
@@ -164,10 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'row':28s} {'F1':5s} {'P':5s} {'R':5s}  {'en':5s}  {'zh':5s}  empty raised  pages/cpu-s")
     with tempfile.TemporaryDirectory(prefix="bench-extraction-") as tmp:
         tmp_path = Path(tmp)
+        work = Path(args.keep).resolve() if args.keep else tmp_path
+        work.mkdir(parents=True, exist_ok=True)
         score_split = _limited_split(split, pages, tmp_path) if args.limit else split
         for name, form, run in rows_for(forms, args.only_ours):
-            out = tmp_path / name
-            out.mkdir()
+            out = work / name
+            out.mkdir(exist_ok=True)
             cpu, failed = predict(split, pages, form, run, out)
             table = score(split.parent / "score.py", score_split, out)
             print(format_row(name, table, cpu, len(pages), failed), flush=True)
