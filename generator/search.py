@@ -35,17 +35,36 @@ def search_language(languages: list[str], site_language: str) -> str:
 
 
 def index_search(site: Path, language: str) -> None:
-    """Write site/pagefind/ afresh for the pages under `site`."""
-    shutil.rmtree(site / INDEX_DIR, ignore_errors=True)
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", INDEX_DIR, "--quiet",
+    """Write site/pagefind/ afresh for the pages under `site`: built beside it, then swapped in, so
+    a page being served (digest serve rebuilds in place) never meets a half-written index."""
+    fresh = site / f".{INDEX_DIR}-new-{os.getpid()}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(fresh), "--quiet",
            "--force-language", language]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
+        shutil.rmtree(fresh, ignore_errors=True)
         raise SearchIndexError(f"search index not built: {exc}") from None
     if done.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise SearchIndexError("search index not built: " + " / ".join(tail))
+    _swap_in(fresh, site / INDEX_DIR)
+
+
+def _swap_in(fresh: Path, index: Path) -> None:
+    """Put the folder `fresh` where `index` is, in one step where the system allows it."""
+    from .write import _exchange
+
+    if index.is_dir() and _exchange(fresh, index):
+        shutil.rmtree(fresh)
+        return
+    old = index.with_name(f".{index.name}-old-{os.getpid()}")
+    if index.exists():
+        os.rename(index, old)
+    os.rename(fresh, index)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def search_fingerprint(page_keys: dict[str, str], language: str) -> str:
@@ -76,8 +95,10 @@ def index_search_cached(site: Path, language: str, key: str, previous: str, cach
         recorded = json.loads((cached / MANIFEST).read_text(encoding="utf-8"))
         files = cached / "files"
         if _manifest(files) == recorded:
-            shutil.rmtree(index, ignore_errors=True)
-            shutil.copytree(files, index)
+            fresh = site / f".{INDEX_DIR}-new-{os.getpid()}"
+            shutil.rmtree(fresh, ignore_errors=True)
+            shutil.copytree(files, fresh)
+            _swap_in(fresh, index)
             return
         log.warning("%s: cached search index damaged, building it again", cached)
     except FileNotFoundError:

@@ -59,6 +59,15 @@ class SiteDir:
     def add_fixture(self, name: str, as_name: str | None = None) -> Path:
         return self.add(as_name or name, (FIXTURES / "articles" / name).read_bytes())
 
+    def own_templates(self) -> Path:
+        """A copy of the templates for this site alone (tests change or break them)."""
+        templates = self.root / "templates"
+        shutil.copytree(REPO / "templates", templates)
+        text = self.config_path.read_text(encoding="utf-8")
+        self.config_path.write_text(text.replace((REPO / "templates").as_posix(), templates.as_posix()),
+                                    encoding="utf-8")
+        return templates
+
     def config(self, base_url: str | None = None):
         from generator.config import load_config
 

@@ -4,11 +4,9 @@ shows them, and a parallel build writes the same bytes as a serial one."""
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
-from conftest import REPO
 import generator.pipeline as pipeline
 import generator.workers as workers
 
@@ -68,10 +66,7 @@ def test_hand_edited_summary_reaches_its_page_and_lists(site):
 
 
 def test_template_change_reaches_every_page(site, counted):
-    templates = site.root / "templates"
-    shutil.copytree(REPO / "templates", templates)
-    text = site.config_path.read_text(encoding="utf-8")
-    site.config_path.write_text(text.replace((REPO / "templates").as_posix(), templates.as_posix()), encoding="utf-8")
+    templates = site.own_templates()
     fill(site)
     site.build()
     html_pages = {p for p in site.files() if p.endswith(".html")}

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import http.client
 import json
-import shutil
 import time
 
 import pytest
 
-from conftest import REPO
 from generator.livereload import EVENTS_PATH
 from generator.serve import start_server
 
@@ -57,10 +55,7 @@ def get(port: int, path: str) -> tuple[int, dict, bytes]:
 @pytest.fixture
 def served(site):
     """The fixture site with its own copy of the templates (tests break them), served on a free port."""
-    templates = site.root / "templates"
-    shutil.copytree(REPO / "templates", templates)
-    text = site.config_path.read_text(encoding="utf-8")
-    site.config_path.write_text(text.replace((REPO / "templates").as_posix(), templates.as_posix()), encoding="utf-8")
+    site.own_templates()
     site.add_fixture("aukus-submarines.md")
     site.add_fixture("pension-reform.md")
     running = start_server(site.config_path, port=0)

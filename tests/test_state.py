@@ -11,7 +11,6 @@ import pytest
 import generator.pipeline as pipeline
 import generator.render as render
 import generator.search as search
-from conftest import REPO
 from generator.cli import main
 from generator.discover import discover_sources
 from generator.state import load_state, nothing_changed
@@ -31,11 +30,21 @@ def cli_build(site, *extra: str) -> int:
 
 @pytest.fixture
 def own_templates(site):
-    templates = site.root / "templates"
-    shutil.copytree(REPO / "templates", templates)
-    text = site.config_path.read_text(encoding="utf-8")
-    site.config_path.write_text(text.replace((REPO / "templates").as_posix(), templates.as_posix()), encoding="utf-8")
-    return templates
+    return site.own_templates()
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list:
+    """The PageSpec of every page rendered from now on."""
+    specs: list = []
+    real = render.render_page
+
+    def counting(env, config, spec, shared, views=None):
+        specs.append(spec)
+        return real(env, config, spec, shared, views)
+
+    monkeypatch.setattr(render, "render_page", counting)
+    return specs
 
 
 def test_a_build_with_nothing_changed_does_no_work(site, monkeypatch, capsys):
@@ -109,17 +118,10 @@ def test_unchanged_files_are_not_read_again(site, monkeypatch):
         next(s for s in sources if s.rel == "pension-reform.md").read()
 
 
-def test_only_pages_whose_inputs_changed_are_rendered(site, monkeypatch):
+def test_only_pages_whose_inputs_changed_are_rendered(site, rendered):
     fill(site)
     site.build()
-    rendered: list[str] = []
-    real = render.render_page
-
-    def counting(env, config, spec, shared, views=None):
-        rendered.append(spec.path)
-        return real(env, config, spec, shared, views)
-
-    monkeypatch.setattr(render, "render_page", counting)
+    rendered.clear()
     site.build()  # the full path (pipeline.build, not the no-op check): still nothing to render
     assert rendered == []
     before = site.files()
@@ -129,9 +131,9 @@ def test_only_pages_whose_inputs_changed_are_rendered(site, monkeypatch):
     site.build()
     after = site.files()
     changed = {p for p in after if p.endswith(".html") and before.get(p) != after[p]}
-    assert changed and changed <= set(rendered)
+    assert changed and changed <= {spec.path for spec in rendered}
     showing = {p for p, data in after.items() if "US-China trade talks resume".encode() in data}
-    assert set(rendered) <= showing  # nothing rendered that does not show the edited article
+    assert {spec.path for spec in rendered} <= showing  # nothing rendered that does not show the edited article
 
 
 def test_search_index_comes_back_from_the_cache_and_a_damaged_copy_is_rebuilt(site, monkeypatch):
@@ -184,28 +186,21 @@ def test_serving_builds_write_only_changed_files_in_place(site):
     assert b"US-China trade talks resume" not in (out / "index.html").read_bytes()
 
 
-def test_a_changed_template_re_renders_exactly_the_pages_made_with_it(site, own_templates, monkeypatch):
+def test_a_changed_template_re_renders_exactly_the_pages_made_with_it(site, own_templates, rendered):
     fill(site)
     site.build()
-    rendered: list[str] = []
-    real = render.render_page
-
-    def counting(env, config, spec, shared, views=None):
-        rendered.append(spec.template)
-        return real(env, config, spec, shared, views)
-
-    monkeypatch.setattr(render, "render_page", counting)
+    rendered.clear()
     article = own_templates / "article.html"
     article.write_text(article.read_text(encoding="utf-8").replace("{% endblock %}", "<!-- A -->{% endblock %}", 1),
                        encoding="utf-8")
     site.build()
-    assert rendered and set(rendered) == {"article.html"} and len(rendered) == 3
+    assert rendered and {spec.template for spec in rendered} == {"article.html"} and len(rendered) == 3
     rendered.clear()
     macros = own_templates / "_macros.html"  # imported by the listing templates, not by article.html
     macros.write_text(macros.read_text(encoding="utf-8") + "\n{# changed #}\n", encoding="utf-8")
     site.build()
     users = {t.name for t in own_templates.glob("*.html") if '"_macros.html"' in t.read_text(encoding="utf-8")}
-    assert users and set(rendered) == users
+    assert users and {spec.template for spec in rendered} == users
 
 
 def test_pages_rendered_over_processes_equal_a_serial_render(site, monkeypatch):
