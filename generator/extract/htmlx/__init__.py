@@ -1,9 +1,9 @@
 """HTML extraction: parse once, read metadata, clean, find the article container, write blocks.
 
     parse.py   string -> lxml tree (bulk stripped, hostile input contained)
-    clean.py   chrome and hidden elements removed, captions collected
+    clean.py   chrome, hidden elements, comment sections and forms removed, captions collected
     score.py   the article container (readability's scoring in CJK-aware units)
-    blocks.py  container -> typed blocks, boilerplate pruned
+    blocks.py  container -> typed blocks, boilerplate pruned, short edge lines trimmed
 """
 
 from __future__ import annotations

@@ -20,9 +20,7 @@ MAX_LIST_LINK_DENSITY = 0.5
 # ("Related stories", "Читайте также:", "ZOBACZ TAKŻE", "相关新闻").
 MAX_TITLE_UNITS = 6
 _SENTENCE_END = tuple(".!?。！？…\"'”»")
-
-
-# Up to this many short lines are trimmed at each end of the article.
+# Up to this many short lines (at most this long) are trimmed at each end of the article.
 EDGE_LINES = 2
 MAX_EDGE_UNITS = 12
 

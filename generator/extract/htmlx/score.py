@@ -1,9 +1,11 @@
 """Find the article container: readability's paragraph scoring, measured in CJK-aware units.
 
-Each element holding inline text is a "paragraph" worth 1 + its clause punctuation + its length
-(capped); the worth flows to its ancestors with decreasing weight.  A candidate's score is then
-scaled by class/id hints and by its share of non-link text.  Lengths count one unit per CJK
-character and per Latin word, so Chinese pages are neither favoured nor starved.
+Each <br>-separated line of an element's inline text is a "paragraph" worth 1 + its clause
+punctuation + its length (capped), times its share of non-link text; the worth flows to its
+ancestors with decreasing weight.  A candidate's score is then scaled by class/id hints and by its
+share of non-link text.  Lengths count one unit per CJK character and per Latin word, so Chinese
+pages are neither favoured nor starved.  The best candidate takes along readability's siblings
+(paragraphs, div-wrapped ones included) and, for an article cut in parts by ads, its same-class peers.
 """
 
 from __future__ import annotations
