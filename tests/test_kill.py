@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO, SiteDir
+from conftest import FIXTURES, REPO, SiteDir, prose_line
 from generator.frontmatter import split_front_matter
 from generator.summaries import read_summary
 
@@ -30,7 +30,9 @@ def variant(n: int, edition: int) -> str:
     text = (FIXTURES / "articles" / name).read_text(encoding="utf-8")
     head, body = text.split("\n---\n", 1)
     head = head.replace('title: "', f'title: "Part {n}: ', 1) if 'title: "' in head else head
-    extra = f"\n\nUpdate {n}.{edition}: officials said on day {n + edition} that talks would go on next week.\n"
+    # a paragraph of its own: a separate story, not a near-duplicate that would collapse into another
+    extra = (f"\n\n{prose_line(2000, seed=n)}\n\n"
+             f"Update {n}.{edition}: officials said on day {n + edition} that talks would go on next week.\n")
     return f"{head}\n---\n{body}{extra}"
 
 

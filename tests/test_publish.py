@@ -22,7 +22,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from conftest import FIXTURES, REPO, serve_folder
+from conftest import FIXTURES, REPO, prose_line, serve_folder
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
@@ -35,7 +35,8 @@ def fill(site, seed_text, n_extra=3):
     base = (FIXTURES / "articles" / "aukus-submarines.md").read_text(encoding="utf-8")
     for i in range(n_extra):  # enough articles for pagination (page size 2 in the fixture)
         site.add(f"more/us-china-{i}.md", base.replace("AUKUS partners agree", f"Story {i}: AUKUS partners agree")
-                 .replace("2025-11-02", f"2025-0{i + 1}-15").replace("aukus-submarine-rotations", f"story-{i}"))
+                 .replace("2025-11-02", f"2025-0{i + 1}-15").replace("aukus-submarine-rotations", f"story-{i}")
+                 + f"\n\n{prose_line(2000, seed=i)}\n")  # a story of its own, not a near-duplicate
 
 
 # --- feeds -----------------------------------------------------------------------------------
