@@ -112,8 +112,10 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
     sources, skipped = discover_sources(config.articles_dir, old.sources)
     report.skipped.extend(skipped)
     items = process_sources(sources, config, report, remember=serving)
+    count = len(items)
     items, merged = collapse_duplicates(items)
     report.warnings.extend(merged)
+    report.merged = count - len(items)
     report.articles = len(items)
     entries, warnings, kept = sync_summary_files(config.summaries_dir, items, old.summaries)
     del items  # the articles' text is not needed past here: free it before rendering

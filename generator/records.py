@@ -151,6 +151,7 @@ class BuildReport:
 
     articles: int = 0
     cached: int = 0
+    merged: int = 0  # saved files folded into another article as duplicates
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     written: int = 0

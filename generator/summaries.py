@@ -179,7 +179,11 @@ def sync_summary_files(folder: Path, items: list[Digested], known: dict | None =
     """sync_summaries, also returning the summary files now in the folder (for remember_summaries);
     `known` is passed to load_summaries."""
     stored, warnings = load_summaries(folder, known)
-    by_source = {s.meta.get("source"): s for s in stored}
+    by_source: dict = {}
+    for s in stored:  # every save a summary covers finds it; its main source first
+        for src in [s.meta.get("source"), *(s.meta.get("sources") or [])]:
+            if isinstance(src, str):
+                by_source.setdefault(src, s)
     by_digest = {s.meta.get("source_sha256"): s for s in stored}
     matched = {item.article.source: _match(item, by_source, by_digest) for item in items}
     taken = {s.slug for s in stored}

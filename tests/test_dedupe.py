@@ -353,3 +353,25 @@ def test_hand_edited_summary_of_the_losing_save_is_kept_and_reported(site, monke
     assert loser.exists() and len(list(site.summaries.glob("*.md"))) == 2
     assert report.warnings == [(str(loser), "edited summary of a deleted article: kept, not shown")]
     assert article_pages_with(site, "A note.") == []
+
+
+def test_deleting_the_newest_save_keeps_the_summary_and_feed_id_for_the_older_one(site):
+    add(site, "port-strike.html", T0)
+    newest = add(site, "port-strike-update.html", T0 + DAY_NS)
+    site.build()
+    (name, before), = summary_files(site).items()
+    assert before["source"] == "port-strike-update.html"
+    newest.unlink()
+    site.build()
+    (name_after, after), = summary_files(site).items()  # found through its `sources:` list
+    assert name_after == name and after["id"] == before["id"] and after["source"] == "port-strike.html"
+
+
+def test_the_build_line_counts_files_merged_as_duplicates(site, capsys):
+    from generator.cli import main
+
+    add(site, "port-strike.html", T0)
+    add(site, "port-strike.txt", T0 + DAY_NS)
+    add(site, "harbour-budget.html", T0)
+    assert main(["build", "--config", str(site.config_path)]) == 0
+    assert "Built 2 articles (0 cached, 1 files merged as duplicates)" in capsys.readouterr().out
