@@ -141,7 +141,8 @@ def cmd_build(args) -> int:
     for name, message in report.warnings:
         print(f"{shown(name)}: warning: {message}", file=sys.stderr)
     if built:
-        merged = f", {report.merged} files merged as duplicates" if report.merged else ""
+        merged = (f", {report.merged} {'file' if report.merged == 1 else 'files'} merged as duplicates"
+                  if report.merged else "")
         print(f"Built {report.articles} articles ({report.cached} cached{merged}), {len(report.skipped)} skipped, "
               f"{report.written} pages written, {report.unchanged} unchanged, {report.removed} removed "
               f"in {report.seconds:.2f} s")

@@ -374,4 +374,4 @@ def test_the_build_line_counts_files_merged_as_duplicates(site, capsys):
     add(site, "port-strike.txt", T0 + DAY_NS)
     add(site, "harbour-budget.html", T0)
     assert main(["build", "--config", str(site.config_path)]) == 0
-    assert "Built 2 articles (0 cached, 1 files merged as duplicates)" in capsys.readouterr().out
+    assert "Built 2 articles (0 cached, 1 file merged as duplicates)" in capsys.readouterr().out
