@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from .records import Source
+from .state import file_version
 
 KINDS = {
     ".html": "html",
@@ -63,9 +64,9 @@ def read_source(path: Path, root: Path, known: list | None = None) -> Source | s
         limit = MAX_BYTES[kind]
         if size > limit:
             return f"too large ({size // _MIB} MiB; the limit for {kind} files is {limit // _MIB} MiB)"
-        if known is not None and known[:3] == [size, st.st_mtime_ns, st.st_ino] and size > 0:
+        if known is not None and known[:3] == file_version(st) and size > 0:
             return Source(path=path, rel=rel, kind=kind, digest=known[3], data=None, mtime_ns=st.st_mtime_ns,
-                          stat=(size, st.st_mtime_ns, st.st_ino))
+                          stat=tuple(file_version(st)))
         digest, blank = _hash(path)
     except OSError as exc:
         return f"cannot read: {exc.strerror or exc}"
@@ -74,7 +75,7 @@ def read_source(path: Path, root: Path, known: list | None = None) -> Source | s
     # The bytes are not kept: a cold build of thousands of pages would hold them all at once. The
     # worker that extracts the file reads it again (Source.read checks the digest).
     return Source(path=path, rel=rel, kind=kind, digest=digest, data=None,
-                  mtime_ns=st.st_mtime_ns, stat=(size, st.st_mtime_ns, st.st_ino))
+                  mtime_ns=st.st_mtime_ns, stat=tuple(file_version(st)))
 
 
 def _hash(path: Path) -> tuple[str, bool]:

@@ -312,30 +312,23 @@ _JOB: tuple | None = None  # what forked render workers inherit: (env, config, s
 last_jobs = 1  # processes the last render_pages used (for tests and benchmarks)
 
 
-def _render_chunk(bounds: tuple[int, int]) -> list[bytes]:
+def _render_chunk(indices: list[int]) -> list[bytes]:
     env, config, specs, shared = _JOB
     views = Views()
-    return [render_page(env, config, spec, shared, views).data for spec in specs[bounds[0]:bounds[1]]]
+    return [render_page(env, config, specs[i], shared, views).data for i in indices]
 
 
 def render_pages(env: jinja2.Environment, config: SiteConfig, specs: list[PageSpec], shared: dict) -> list[bytes]:
     """The pages' bytes, in order: over forked processes for large batches (a pure function of the
-    spec, so the bytes equal a serial render), else here."""
+    spec, so the bytes equal a serial render), else here. Workers inherit the environment and the
+    specs (set in _JOB before forking) and receive only index lists."""
     global _JOB, last_jobs
-    from .workers import fork_context, worker_count
+    from .workers import map_in_forks
 
-    jobs = min(worker_count(), len(specs))
-    context = fork_context()
-    if len(specs) < MIN_PARALLEL_PAGES or jobs < 2 or context is None:
-        last_jobs = 1
-        views = Views()
-        return [render_page(env, config, spec, shared, views).data for spec in specs]
-    step = max(1, len(specs) // (jobs * 4))
-    bounds = [(i, min(i + step, len(specs))) for i in range(0, len(specs), step)]
-    _JOB, last_jobs = (env, config, specs, shared), jobs
+    _JOB = (env, config, specs, shared)
     try:
-        with context.Pool(jobs) as pool:
-            return [data for chunk in pool.map(_render_chunk, bounds) for data in chunk]
+        pages, last_jobs = map_in_forks(_render_chunk, list(range(len(specs))), MIN_PARALLEL_PAGES)
+        return pages
     finally:
         _JOB = None
 

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from .errors import DigestError
+from .write import swap_in
 
 log = logging.getLogger(__name__)
 
@@ -54,17 +55,7 @@ def index_search(site: Path, language: str) -> None:
 
 
 def _swap_in(fresh: Path, index: Path) -> None:
-    """Put the folder `fresh` where `index` is, in one step where the system allows it."""
-    from .write import _exchange
-
-    if index.is_dir() and _exchange(fresh, index):
-        shutil.rmtree(fresh)
-        return
-    old = index.with_name(f".{index.name}-old-{os.getpid()}")
-    if index.exists():
-        os.rename(index, old)
-    os.rename(fresh, index)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(fresh, index, index.with_name(f".{index.name}-old-{os.getpid()}"))
 
 
 def search_fingerprint(page_keys: dict[str, str], language: str) -> str:

@@ -130,9 +130,14 @@ def state_path(config) -> Path:
 _SAVED: dict[Path, tuple[tuple, BuildState]] = {}
 
 
-def _file_stat(path: Path) -> tuple:
-    st = path.stat()
-    return st.st_size, st.st_mtime_ns, st.st_ino
+def file_version(st: os.stat_result) -> list[int]:
+    """What identifies a file's version without reading it: [size, mtime_ns, inode] (a list, as it
+    comes back from the JSON state)."""
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _file_stat(path: Path) -> list[int]:
+    return file_version(path.stat())
 
 
 def load_state(config, reuse: bool = False) -> BuildState:

@@ -18,6 +18,7 @@ from .lang import reading_minutes
 from .markup import strip_controls
 from .records import Digested, Entry
 from .slugs import make_slug, unique_slug
+from .state import RACY_NS, file_version
 from .write import write_text_atomic
 
 log = logging.getLogger(__name__)
@@ -51,10 +52,6 @@ def read_summary(path: Path) -> StoredSummary:
     return StoredSummary(path=path, meta=meta, body=body.strip(), edited=edited)
 
 
-def _stat_key(st) -> list[int]:
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
-
-
 def load_summaries(folder: Path, known: dict | None = None) -> tuple[list[StoredSummary], list[tuple[str, str]]]:
     """Every summary file, sorted by name. `known`: name -> [size, mtime_ns, inode, meta, body,
     edited] from the last build; a file whose stat still matches is not read and parsed again."""
@@ -63,7 +60,7 @@ def load_summaries(folder: Path, known: dict | None = None) -> tuple[list[Stored
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         try:
             seen = known.get(path.name)
-            if seen is not None and seen[:3] == _stat_key(path.stat()):
+            if seen is not None and seen[:3] == file_version(path.stat()):
                 stored.append(StoredSummary(path=path, meta=seen[3], body=seen[4], edited=seen[5]))
                 continue
             stored.append(read_summary(path))
@@ -78,10 +75,10 @@ def remember_summaries(stored: list[StoredSummary], since_ns: int) -> dict:
     known = {}
     for s in stored:
         try:
-            key = _stat_key(s.path.stat())
+            key = file_version(s.path.stat())
         except OSError:
             continue
-        if key[1] < since_ns - 50_000_000:
+        if key[1] < since_ns - RACY_NS:
             known[s.path.name] = [*key, s.meta, s.body, s.edited]
     return known
 

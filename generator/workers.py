@@ -92,9 +92,7 @@ def _context():
     # fork shares the parent's imported modules (no re-import per worker); it is unsafe once the
     # process has other threads (the dev server), where forkserver starts clean instead.
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return fork_context() or multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def fork_context():
@@ -103,6 +101,20 @@ def fork_context():
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return None
+
+
+def map_in_forks(func, items: list, min_items: int, *args) -> tuple[list, int]:
+    """`func(chunk, *args)` -> list over all items, flattened in input order, and the number of
+    processes used: forked workers (which inherit this process's state) for batches of at least
+    `min_items` when forking is safe, else one call here."""
+    jobs = min(worker_count(), len(items))
+    context = fork_context()
+    if len(items) < min_items or jobs < 2 or context is None:
+        return func(items, *args), 1
+    step = max(1, len(items) // (jobs * 4))
+    chunks = [items[i:i + step] for i in range(0, len(items), step)]
+    with context.Pool(jobs) as pool:
+        return [r for part in pool.starmap(func, [(c, *args) for c in chunks]) for r in part], jobs
 
 
 def digest_sources(sources: list[Source], rules: tuple) -> Iterator[Digested | Exception]:
@@ -134,13 +146,4 @@ def _classify_chunk(items: list[Digested], rules: tuple) -> list[Digested]:
 
 def classify_items(items: list[Digested], rules: tuple) -> list[Digested]:
     """Topics assigned again under changed rules, in input order; a fork pool for large batches."""
-    from . import pipeline
-
-    jobs = min(worker_count(), len(items))
-    context = fork_context()
-    if len(items) < MIN_PARALLEL * 4 or jobs < 2 or context is None:
-        return [pipeline.reclassify(item, rules) for item in items]
-    step = max(1, len(items) // (jobs * 4))
-    chunks = [items[i:i + step] for i in range(0, len(items), step)]
-    with context.Pool(jobs) as pool:
-        return [item for chunk in pool.starmap(_classify_chunk, [(c, rules) for c in chunks]) for item in chunk]
+    return map_in_forks(_classify_chunk, items, MIN_PARALLEL * 4, rules)[0]

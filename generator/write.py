@@ -72,6 +72,24 @@ def _exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
+def swap_in(fresh: Path, target: Path, old: Path) -> None:
+    """Put the folder `fresh` where `target` is: one exchange where the system allows it, else two
+    renames through `old`. The previous content is removed."""
+    if target.is_dir() and _exchange(fresh, target):
+        shutil.rmtree(fresh)
+        return
+    if target.exists():
+        os.rename(target, old)
+    os.rename(fresh, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _check_kept(target: Path, f: OutputFile) -> None:
+    """A file left out as unchanged must still be there to keep."""
+    if not target.is_file():
+        raise OutputChanged(f"{f.path}: left out as unchanged, but missing from the output folder")
+
+
 def _stage(out: Path) -> Path:
     stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.build-"))
     if out.is_dir():
@@ -96,8 +114,7 @@ def _fill(stage: Path, files: list[OutputFile], keep: str | None) -> WriteReport
     for f in files:
         target = stage / f.path
         if f.data is None:  # unchanged since the last build: the hard link to it stays
-            if not target.is_file():
-                raise OutputChanged(f"{f.path}: left out as unchanged, but missing from the output folder")
+            _check_kept(target, f)
             unchanged += 1
             continue
         if target.is_file() and not target.is_symlink() and target.read_bytes() == f.data:
@@ -135,14 +152,7 @@ def write_site(files: list[OutputFile], out: Path, finalize: Callable[[Path], No
         if finalize is not None:
             finalize(stage)
         stage.chmod(0o755)
-        if out.is_dir() and _exchange(stage, out):
-            shutil.rmtree(stage)
-        else:
-            old = stage.with_name(stage.name + "-old")
-            if out.exists():
-                os.rename(out, old)
-            os.rename(stage, out)
-            shutil.rmtree(old, ignore_errors=True)
+        swap_in(stage, out, stage.with_name(stage.name + "-old"))  # recover_output knows "-old"
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
@@ -170,8 +180,7 @@ def update_in_place(files: list[OutputFile], out: Path, previous: list[str], kee
     for f in files:
         target = out / f.path
         if f.data is None:
-            if not target.is_file():
-                raise OutputChanged(f"{f.path}: left out as unchanged, but missing from the output folder")
+            _check_kept(target, f)
             unchanged += 1
         elif write_bytes_atomic(target, f.data):
             written += 1
