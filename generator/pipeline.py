@@ -11,20 +11,21 @@ from .cache import Cache, code_fingerprint
 from .classify import classify_article
 from .config import SiteConfig
 from .dedupe import body_signature, collapse_duplicates
-from .discover import discover_sources, stat_key
+from .discover import discover_sources, read_source, stat_key
 from .errors import DigestError
 from .extract import extract_article
 from .lang import reading_minutes
 from .feed import render_feeds
 from .progress import track
 from .records import BuildReport, Digested, Source
-from .render import load_labels, render_site
+from .render import load_labels, render_articles, render_site
 from .search import INDEX_DIR, index_search_cached, search_fingerprint, search_language
 from .state import INPUTS, RACY_NS, BuildState, final_signature, load_state, save_state, signatures
-from .summaries import remember_summaries, sync_summary_files
+from .summaries import (entry_from_stored, read_summary, remember_summaries, summary_sources, sync_one,
+                        sync_summary_files)
 from .summarize import summarize_article
 from .workers import classify_items, digest_sources
-from .write import update_in_place, write_site
+from .write import update_in_place, write_bytes_atomic, write_site
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,8 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
     report.merged = count - len(items)
     report.articles = len(items)
     entries, warnings, kept = sync_summary_files(config.summaries_dir, items, old.summaries)
+    if serving:
+        report.summary_of = {src: s.path for s in kept for src in summary_sources(s)}
     del items  # the articles' text is not needed past here: free it before rendering
     report.warnings.extend(warnings)
     summaries_signature = None if serving else signatures(config, ("summaries",))[0]["summaries"]
@@ -160,5 +163,46 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
         else:
             remember()
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
+    report.changed = written.changed
     report.seconds = time.perf_counter() - started
     return report
+
+
+def render_edited_first(config: SiteConfig, paths: list[Path], summary_of: dict) -> list[str]:
+    """digest serve's first answer to a save of articles it already shows: each one's summary and
+    page made again at once, and the output paths written returned, so an open page of the article
+    reloads before the listings, feeds and search index it is also in are rebuilt by the full
+    build that follows. `summary_of`: saved file -> summary file, from the last build.
+
+    Anything this cannot settle alone is left to that build: a new or deleted file, a duplicate
+    (a summary covering several saves), a hand-edited summary, an article that fails to extract."""
+    root = config.articles_dir.resolve()
+    cache = Cache(config.cache_dir, code_fingerprint(), remember=True)
+    rules = rules_key(config.topics)
+    entries = []
+    for path in paths:
+        try:
+            rel = path.relative_to(root).as_posix()
+            stored = read_summary(summary_of[rel])
+        except (KeyError, ValueError, OSError, UnicodeDecodeError, DigestError):
+            continue
+        if stored.edited or summary_sources(stored) != [rel]:
+            continue
+        source = read_source(path, root)
+        if not isinstance(source, Source):
+            continue
+        item = cache.get(source.digest)
+        try:
+            if item is None:
+                item = digest_source(source, config.topics)
+                cache.put(source.digest, item)
+            elif item.rules != rules:
+                item = reclassify(item, config.topics)
+                cache.put(source.digest, item)
+        except Exception:  # the full build reports it
+            log.debug("%s: left to the full build", rel, exc_info=True)
+            continue
+        item = replace(item, article=replace(item.article, source=rel), sources=(rel,))
+        now = sync_one(config.summaries_dir, item, stored, set())
+        entries.append(entry_from_stored(now, item.minutes or reading_minutes(item.article.text)))
+    return [f.path for f in render_articles(config, entries) if write_bytes_atomic(config.output_dir / f.path, f.data)]

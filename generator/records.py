@@ -160,3 +160,5 @@ class BuildReport:
     seconds: float = 0.0
     # digest serve: what is left to do once open pages were told to reload (search index, state)
     epilogue: object = None
+    changed: tuple[str, ...] | None = None  # output files written or removed (None: all of them)
+    summary_of: dict = field(default_factory=dict)  # digest serve: saved file -> its summary file

@@ -162,10 +162,7 @@ def page_specs(config: SiteConfig, entries: list[Entry], topics: list[dict], lab
             specs.append(PageSpec(path, "topic.html", t["name"],
                                   {"entries": chunk, "pagination": info, "topic": t, "feeds": feeds,
                                    "description": t["description"]}))
-    for v in views:
-        specs.append(PageSpec(f"articles/{v.slug}/index.html", "article.html", v.title,
-                              {"e": v, "feeds": site_feeds, "og_type": "article", "lang": v.language,
-                               "description": _plain_summary(v.summary)}))
+    specs.extend(article_spec(v, site_feeds) for v in views)
     about = {"feeds": site_feeds, "heading": config.about_title, "about": config.about_text,
              "counts": {t["slug"]: t["count"] for t in topics}}
     specs.append(PageSpec("about/index.html", "about.html", config.about_title, about))
@@ -173,6 +170,13 @@ def page_specs(config: SiteConfig, entries: list[Entry], topics: list[dict], lab
     specs.append(PageSpec("search/index.html", "search.html", labels["search"], {"feeds": site_feeds}))
     specs.append(PageSpec("404.html", "404.html", "404", {"feeds": site_feeds}))
     return specs
+
+
+def article_spec(entry: Entry, site_feeds: list[dict]) -> PageSpec:
+    """An article's page: made from its entry alone (and what every page shares)."""
+    return PageSpec(f"articles/{entry.slug}/index.html", "article.html", entry.title,
+                    {"e": entry, "feeds": site_feeds, "og_type": "article", "lang": entry.language,
+                     "description": _plain_summary(entry.summary)})
 
 
 def _plain_summary(markdown: str, limit: int = 160) -> str:
@@ -275,21 +279,35 @@ def static_files(templates_dir: Path) -> list[OutputFile]:
     return [OutputFile("assets/" + p.relative_to(static).as_posix(), p.read_bytes()) for p in files]
 
 
-def render_site(config: SiteConfig, entries: list[Entry], previous: dict[str, str] | None = None
-                ) -> tuple[list[OutputFile], dict[str, str]]:
-    """(files, keys): every output file and each page's key. A page whose key is in `previous` and
-    whose file is still in the output folder is not rendered: its OutputFile has data None (keep)."""
+def setup(config: SiteConfig) -> tuple[jinja2.Environment, dict, str]:
+    """(environment, what every page's template sees, a hash of it and the configuration)."""
     env = make_env(config.templates_dir)
-    topics = topic_views(config, entries)
     shared = {
         "site": {"title": config.title, "description": config.description, "language": config.language,
                  "base_url": config.base_url, "base_path": config.base_path},
         "labels": load_labels(config.templates_dir, config.language),
         # counts are shown only on the pages that carry them in their own context (topic, about)
-        "topics": [{k: v for k, v in t.items() if k != "count"} for t in topics],
+        "topics": [{k: v for k, v in t.items() if k != "count"} for t in topic_views(config, [])],
     }
     shared["topics_by_slug"] = {t["slug"]: t for t in shared["topics"]}
-    common = hashlib.sha256(f"{config!r}\n{shared!r}".encode("utf-8", "surrogateescape")).hexdigest()
+    return env, shared, hashlib.sha256(f"{config!r}\n{shared!r}".encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def render_articles(config: SiteConfig, entries: list[Entry]) -> list[OutputFile]:
+    """The pages of these articles alone, as render_site makes them (digest serve renders an
+    edited article's page first, before the listings it appears on)."""
+    env, shared, _ = setup(config)
+    site_feeds = feed_links(config, "", config.title)
+    views = Views()
+    return [render_page(env, config, article_spec(e, site_feeds), shared, views) for e in entries]
+
+
+def render_site(config: SiteConfig, entries: list[Entry], previous: dict[str, str] | None = None
+                ) -> tuple[list[OutputFile], dict[str, str]]:
+    """(files, keys): every output file and each page's key. A page whose key is in `previous` and
+    whose file is still in the output folder is not rendered: its OutputFile has data None (keep)."""
+    env, shared, common = setup(config)
+    topics = topic_views(config, entries)
     by_template = template_fingerprints(env, config.templates_dir)
     specs = page_specs(config, entries, topics, shared["labels"])
     previous = previous or {}

@@ -24,8 +24,9 @@ from pathlib import Path
 from . import pipeline
 from .config import SiteConfig, load_config
 from .errors import ConfigError
-from .livereload import EVENTS_PATH, KEEPALIVE_SECONDS, Broadcaster, inject_script
+from .livereload import EVENTS_PATH, KEEPALIVE_SECONDS, RELOAD_JS, SCRIPT_PATH, Broadcaster, inject_script
 from .records import Source
+from .render import url_of
 from .watch import Watcher
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,8 @@ log = logging.getLogger(__name__)
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Static files of the output folder mounted at the base path; `/` redirects there.
 
-    HTML responses get the reload script; the event stream is served at EVENTS_PATH.
+    HTML responses get a tag loading the reload script (served at SCRIPT_PATH); the event stream is
+    served at EVENTS_PATH.
     """
 
     base_path = "/"
@@ -47,8 +49,17 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return super().translate_path("/" + clean[len(self.base_path):])
 
     def do_GET(self):
-        if self.events is not None and self.path.split("?", 1)[0] == EVENTS_PATH:
+        clean = self.path.split("?", 1)[0]
+        if self.events is not None and clean == EVENTS_PATH:
             self._stream_events()
+        elif self.events is not None and clean == SCRIPT_PATH:
+            body = RELOAD_JS.encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/javascript; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
         else:
             super().do_GET()
 
@@ -96,10 +107,10 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(b": connected\n\n" + (last.encode() if last.name == "build-error" else b""))
             self.wfile.flush()
             while not self.events.closed:
-                event = self.events.wait_after(seen, KEEPALIVE_SECONDS)
-                self.wfile.write(b": keep-alive\n\n" if event is None else event.encode())
+                events = self.events.wait_after(seen, KEEPALIVE_SECONDS)
+                self.wfile.write(b"".join(e.encode() for e in events) or b": keep-alive\n\n")
                 self.wfile.flush()
-                seen = event.seq if event is not None else seen
+                seen = events[-1].seq if events else seen
         except (BrokenPipeError, ConnectionResetError):
             pass  # the page was closed or reloaded
         self.close_connection = True
@@ -131,20 +142,30 @@ class Rebuilder:
         self.config_path, self.base_url, self.events = config_path, base_url, events
         self.lock = threading.Lock()
         self.after_build = lambda: None
+        self.summary_of: dict[str, Path] = {}  # saved file -> its summary file, as of the last build
+        self.ok = False  # the last build succeeded
 
-    def rebuild(self) -> bool:
+    def rebuild(self, changed: frozenset[Path] = frozenset()) -> bool:
+        """Build; `changed` (from the watcher): when only saved articles the site already shows
+        changed, their pages are written and reloaded first (pipeline.render_edited_first)."""
         with self.lock:
             started = time.perf_counter()
             try:
-                report = pipeline.build(load_config(self.config_path, base_url=self.base_url), serving=True)
+                config = load_config(self.config_path, base_url=self.base_url)
+                self._edited_first(config, changed)
+                report = pipeline.build(config, serving=True)
             except ConfigError as exc:
+                self.ok = False
                 self.after_build()
                 return self._failed(str(exc))
             except Exception as exc:  # a broken template, an output collision, a full disk...
                 log.debug("build traceback", exc_info=True)
+                self.ok = False
                 self.after_build()
                 return self._failed("".join(traceback.format_exception_only(type(exc), exc)).strip())
-            self.events.publish("reload")  # the pages are written: reload now, index search after
+            self.summary_of, self.ok = report.summary_of, True
+            # the pages are written: reload now, index search after
+            self.events.publish("reload", paths=self._urls(config, report.changed))
             self.after_build()
             for name, reason in report.skipped:
                 print(f"{name}: skipped: {reason}", file=sys.stderr)
@@ -157,6 +178,26 @@ class Rebuilder:
                 log.debug("epilogue traceback", exc_info=True)
                 return self._failed("".join(traceback.format_exception_only(type(exc), exc)).strip())
             return True
+
+    def _edited_first(self, config: SiteConfig, changed: frozenset[Path]) -> None:
+        articles = config.articles_dir.resolve()
+        if not (changed and self.ok and all(articles in p.parents for p in changed)):
+            return  # a template, site.toml or a summary changed, or the last build failed
+        try:
+            written = pipeline.render_edited_first(config, sorted(changed), self.summary_of)
+        except Exception:  # only a head start: the full build that follows reports real problems
+            log.debug("edited pages first: failed", exc_info=True)
+            return
+        if written:
+            self.events.publish("reload", paths=self._urls(config, tuple(written)))
+
+    @staticmethod
+    def _urls(config: SiteConfig, changed: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        """The URL paths of changed pages for the reload event; None (every page) when a stylesheet
+        or script changed or the whole site was swapped in."""
+        if changed is None or any(p.startswith("assets/") for p in changed):
+            return None
+        return tuple(config.base_path + url_of(p) for p in changed if p.endswith(".html"))
 
     def warm_up(self, rules: tuple) -> None:
         """Load the extractors' models now (holding the build lock: a save waits, as it would anyway)."""

@@ -162,6 +162,33 @@ def _unchanged(old: StoredSummary, item: Digested, item_id: str) -> bool:
     return meta == summary_meta(item, item_id) and old.body == item.summary.summary.strip()
 
 
+def sync_one(folder: Path, item: Digested, old: StoredSummary | None, taken: set[str]) -> StoredSummary:
+    """One item's summary file as it now stands: `old` (its file so far) when a person edited it or
+    it already says what would be written, else written afresh (under a new unique slug, added to
+    `taken`, when the item had no file)."""
+    if old is not None and old.edited:
+        return old
+    if old is not None:
+        slug = old.slug
+    else:
+        slug = unique_slug(make_slug(item.article.title, item.article.digest), taken)
+        taken.add(slug)
+    item_id = str(old.meta.get("id")) if old is not None and old.meta.get("id") else mint_id(item)
+    if old is not None and _unchanged(old, item, item_id):
+        return old
+    path = folder / f"{slug}.md"
+    text = render_summary(item, item_id)
+    write_text_atomic(path, text)
+    meta, body = split_front_matter(text)
+    return StoredSummary(path, meta, body.strip(), edited=False)
+
+
+def summary_sources(s: StoredSummary) -> list[str]:
+    """Every saved file a summary covers, its main source first."""
+    found = [src for src in [s.meta.get("source"), *(s.meta.get("sources") or [])] if isinstance(src, str)]
+    return list(dict.fromkeys(found))
+
+
 def sync_summaries(folder: Path, items: list[Digested]) -> tuple[list[Entry], list[tuple[str, str]]]:
     """Write or keep one summary per item; remove unedited summaries of deleted articles.
 
@@ -177,39 +204,18 @@ def sync_summary_files(folder: Path, items: list[Digested], known: dict | None =
     `known` is passed to load_summaries."""
     stored, warnings = load_summaries(folder, known)
     by_source: dict = {}
-    for s in stored:  # every save a summary covers finds it; its main source first
-        for src in [s.meta.get("source"), *(s.meta.get("sources") or [])]:
-            if isinstance(src, str):
-                by_source.setdefault(src, s)
+    for s in stored:  # every save a summary covers finds it
+        for src in summary_sources(s):
+            by_source.setdefault(src, s)
     by_digest = {s.meta.get("source_sha256"): s for s in stored}
     matched = {item.article.source: _match(item, by_source, by_digest) for item in items}
     taken = {s.slug for s in stored}
     entries: list[Entry] = []
     kept: list[StoredSummary] = []
     for item in items:
-        old = matched[item.article.source]
-        minutes = item.minutes or reading_minutes(item.article.text)
-        if old is not None and old.edited:
-            entries.append(entry_from_stored(old, minutes))
-            kept.append(old)
-            continue
-        if old is not None:
-            slug = old.slug
-        else:
-            slug = unique_slug(make_slug(item.article.title, item.article.digest), taken)
-            taken.add(slug)
-        item_id = str(old.meta.get("id")) if old is not None and old.meta.get("id") else mint_id(item)
-        if old is not None and _unchanged(old, item, item_id):
-            entries.append(entry_from_stored(old, minutes))
-            kept.append(old)
-            continue
-        path = folder / f"{slug}.md"
-        text = render_summary(item, item_id)
-        write_text_atomic(path, text)
-        meta, body = split_front_matter(text)
-        fresh = StoredSummary(path, meta, body.strip(), edited=False)
-        entries.append(entry_from_stored(fresh, minutes))
-        kept.append(fresh)
+        now = sync_one(folder, item, matched[item.article.source], taken)
+        entries.append(entry_from_stored(now, item.minutes or reading_minutes(item.article.text)))
+        kept.append(now)
     used = {id(s) for s in matched.values() if s is not None}
     for s in stored:
         if id(s) in used:

@@ -52,9 +52,11 @@ class _Handler(FileSystemEventHandler):
 
 
 class Watcher:
-    """Calls `on_change()` on its own thread, QUIET_SECONDS after the last relevant event."""
+    """Calls `on_change(paths)` on its own thread, QUIET_SECONDS after the last relevant event, with
+    the paths the events named (summary files only when they differ from the build's own writes)."""
 
-    def __init__(self, folders: list[Path], files: list[Path], summaries: Path, on_change: Callable[[], None]):
+    def __init__(self, folders: list[Path], files: list[Path], summaries: Path,
+                 on_change: Callable[[frozenset[Path]], None]):
         self.folders = [f.resolve() for f in folders]
         self.files = {f.resolve() for f in files}
         self.summaries = summaries.resolve()
@@ -62,8 +64,8 @@ class Watcher:
         self.folders_of_files = {f.parent for f in self.files}
         self._stamps: dict[Path, tuple[int, int] | None] = {}
         self._lock = threading.Lock()
-        self._pending: set[Path] = set()
-        self._dirty = False
+        self._pending: set[Path] = set()  # summary files
+        self._changed: set[Path] = set()  # everything else
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._observer = Observer()
@@ -88,17 +90,17 @@ class Watcher:
             return  # another file next to site.toml (the output folder, the cache)
         else:
             with self._lock:
-                self._dirty = True
+                self._changed.add(p)
         self._wake.set()
 
     def _inside_folders(self, p: Path) -> bool:
         return any(p == f or f in p.parents for f in self.folders)
 
-    def _take_changes(self) -> bool:
+    def _take_changes(self) -> frozenset[Path]:
         with self._lock:
-            pending, dirty = self._pending, self._dirty
-            self._pending, self._dirty = set(), False
-        return dirty or any(_stamp(p) != self._stamps.get(p) for p in pending)
+            pending, changed = self._pending, self._changed
+            self._pending, self._changed = set(), set()
+        return frozenset(changed | {p for p in pending if _stamp(p) != self._stamps.get(p)})
 
     def start(self) -> None:
         handler = _Handler(self)
@@ -118,10 +120,11 @@ class Watcher:
                 self._stop.wait(QUIET_SECONDS)
             if self._stop.is_set():
                 return
-            if not self._take_changes():
+            changed = self._take_changes()
+            if not changed:
                 continue  # only the build's own summary writes
             try:
-                self.on_change()
+                self.on_change(changed)
             except Exception:  # the callback reports its own errors; never stop watching
                 log.exception("rebuild failed")
 

@@ -28,6 +28,7 @@ class WriteReport:
     written: int
     unchanged: int
     removed: int
+    changed: tuple[str, ...] | None = None  # paths written or removed (None: the folder was swapped whole)
 
 
 def write_text_atomic(path: Path, text: str) -> bool:
@@ -176,22 +177,24 @@ def update_in_place(files: list[OutputFile], out: Path, previous: list[str], kee
     are never half-written, but the folder changes file by file (`digest build` swaps it whole)."""
     check_collisions(files)
     wanted = {f.path for f in files}
-    written = unchanged = removed = 0
+    changed: list[str] = []
+    unchanged = 0
     for f in files:
         target = out / f.path
         if f.data is None:
             _check_kept(target, f)
             unchanged += 1
         elif write_bytes_atomic(target, f.data):
-            written += 1
+            changed.append(f.path)
         else:
             unchanged += 1
+    written = len(changed)
     for rel in sorted(set(previous) - wanted):
         if keep and rel.startswith(keep):
             continue
         try:
             (out / rel).unlink()
-            removed += 1
+            changed.append(rel)
         except FileNotFoundError:
             pass
-    return WriteReport(written, unchanged, removed)
+    return WriteReport(written, unchanged, len(changed) - written, tuple(changed))

@@ -258,3 +258,41 @@ def test_detectors_catch_what_a_payload_would_do(control_served, browser):
     assert "foreign: http://foreign.invalid/pixel.png" in found["foreign.html"]
     assert any("foreign.invalid" in p for p in found["refresh.html"]), found["refresh.html"]
     assert found["clean.html"] == []
+
+
+def test_serve_reloads_the_open_article_then_listings_and_leaves_other_pages(site, browser):
+    """`digest serve` in a real browser: the reload script loads under the site's CSP, a save
+    reloads the open page of the saved article and the index it is listed on, and a page the save
+    did not change (search) is not reloaded."""
+    from playwright.sync_api import expect
+
+    from generator.serve import start_server
+
+    site.add_fixture("aukus-submarines.md")
+    site.add_fixture("pension-reform.md")
+    running = start_server(site.config_path, port=0)
+    opened = []
+    try:
+        base = f"http://127.0.0.1:{running.port}/digest/"
+        summary = next(p for p in site.summaries.glob("*.md")
+                       if "source: aukus-submarines.md\n" in p.read_text(encoding="utf-8"))
+        pages = {}
+        for name, path in (("article", f"articles/{summary.stem}/"), ("index", ""), ("search", "search/")):
+            events = new_events()
+            context, page = _open(browser, base + path, VIEWPORTS["desktop"], events)
+            opened.append(context)
+            page.wait_for_selector("html[data-digest-reload=open]", timeout=15000)
+            page.evaluate("window.__notReloaded = true")
+            pages[name] = (page, events)
+        saved = site.articles / "aukus-submarines.md"
+        saved.write_text(saved.read_text(encoding="utf-8").replace("AUKUS", "AUKUS (edited)", 1), encoding="utf-8")
+        for name in ("article", "index"):
+            page = pages[name][0]
+            expect(page.locator("main")).to_contain_text("AUKUS (edited)", timeout=20000)
+            assert page.evaluate("window.__notReloaded") is None
+        assert pages["search"][0].evaluate("window.__notReloaded") is True
+        assert [e for _, e in pages.values()] == [new_events()] * 3
+    finally:
+        for context in opened:
+            context.close()
+        running.stop()

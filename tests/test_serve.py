@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from generator.livereload import EVENTS_PATH
+from generator.livereload import EVENTS_PATH, SCRIPT_PATH
 from generator.serve import start_server
 
 # Generous bounds for a loaded machine: the test waits for events, it never times them.
@@ -72,25 +72,50 @@ def test_pages_under_base_path_with_script_not_on_disk(served):
     status, headers, _ = get(running.port, "/")
     assert status == 302 and headers["Location"] == "/digest/"
     status, _, body = get(running.port, "/digest/")
-    assert status == 200 and EVENTS_PATH.encode() in body
-    assert b"</html>" in body and body.index(EVENTS_PATH.encode()) < body.rindex(b"</body>")
-    assert EVENTS_PATH not in site.read("index.html")
-    assert all(EVENTS_PATH.encode() not in data for data in site.files().values())
+    assert status == 200 and SCRIPT_PATH.encode() in body
+    assert b"</html>" in body and body.index(SCRIPT_PATH.encode()) < body.rindex(b"</body>")
+    assert SCRIPT_PATH not in site.read("index.html")
+    assert all(SCRIPT_PATH.encode() not in data for data in site.files().values())
+    status, headers, body = get(running.port, SCRIPT_PATH)
+    assert status == 200 and headers["Content-Type"].startswith("text/javascript") and EVENTS_PATH.encode() in body
     status, _, body = get(running.port, "/digest/assets/style.css")
-    assert status == 200 and EVENTS_PATH.encode() not in body
+    assert status == 200 and SCRIPT_PATH.encode() not in body
     status, _, body = get(running.port, "/digest/no-such-page/")
-    assert status == 404 and EVENTS_PATH.encode() in body
+    assert status == 404 and SCRIPT_PATH.encode() in body
 
 
-def test_saved_article_rebuilds_and_reloads(served):
+def article_url(site, saved: str) -> str:
+    summary = next(p for p in site.summaries.glob("*.md") if f"source: {saved}\n" in p.read_text(encoding="utf-8"))
+    return f"/digest/articles/{summary.stem}/"
+
+
+def test_saved_article_reloads_its_page_first_then_the_listings(served):
     site, running, streams = served
     streams.append(stream := EventStream(running.port))
+    page = article_url(site, "aukus-submarines.md")
     path = site.articles / "aukus-submarines.md"
     path.write_text(path.read_text(encoding="utf-8").replace("AUKUS", "AUKUS (edited)", 1), encoding="utf-8")
-    name, _ = stream.next_event()
-    assert name == "reload"
+    # First the edited article's own page, named in the event: other open pages stay as they are.
+    name, data = stream.next_event()
+    assert name == "reload" and data["paths"] == [page]
+    status, _, body = get(running.port, page)
+    assert status == 200 and "AUKUS (edited)".encode() in body
+    # Then the full build: the listings that show the article, and not the page already reloaded.
+    name, data = stream.next_event()
+    assert name == "reload" and "/digest/" in data["paths"] and page not in data["paths"]
     status, _, body = get(running.port, "/digest/")
     assert status == 200 and "AUKUS (edited)".encode() in body
+
+
+def test_new_article_is_left_to_the_full_build(served):
+    site, running, streams = served
+    streams.append(stream := EventStream(running.port))
+    text = (site.articles / "aukus-submarines.md").read_text(encoding="utf-8")
+    (site.articles / "aukus-second.md").write_text(
+        text.replace("AUKUS partners agree", "AUKUS partners disagree").replace("Sunday", "Monday"), encoding="utf-8")
+    name, data = stream.next_event()
+    assert name == "reload" and "/digest/" in data["paths"]
+    assert any(p.startswith("/digest/articles/") for p in data["paths"])
 
 
 def test_hand_edited_summary_rebuilds_without_looping(served):
@@ -118,7 +143,7 @@ def test_broken_template_error_then_recovery(served):
     name, data = stream.next_event()
     assert name == "build-error" and "TemplateSyntaxError" in data["message"]
     status, _, body = get(running.port, "/digest/")
-    assert status == 200 and EVENTS_PATH.encode() in body  # the previous site is still served
+    assert status == 200 and SCRIPT_PATH.encode() in body  # the previous site is still served
     late = EventStream(running.port)  # a page opened while the build is broken sees the error too
     streams.append(late)
     assert late.next_event()[0] == "build-error"
@@ -135,3 +160,20 @@ def test_bad_site_toml_is_reported_and_survived(served):
     assert name == "build-error" and "pages.size" in data["message"]
     site.config_path.write_text(good, encoding="utf-8")
     assert stream.next_event()[0] == "reload"
+
+
+def test_broadcaster_hands_a_slow_stream_every_event_it_missed():
+    from generator.livereload import HISTORY, Broadcaster
+
+    events = Broadcaster()
+    seen = events.last.seq
+    events.publish("reload", paths=("/digest/articles/a/",))
+    events.publish("reload", paths=("/digest/",))
+    got = events.wait_after(seen, 0)
+    assert [e.paths for e in got] == [("/digest/articles/a/",), ("/digest/",)]
+    # Further behind than the history: the newest event, reloading every page.
+    for n in range(HISTORY + 1):
+        events.publish("reload", paths=(f"/digest/{n}/",))
+    got = events.wait_after(got[-1].seq, 0)
+    assert len(got) == 1 and got[0].paths is None and got[0].seq == events.last.seq
+    assert b'"paths": null' in got[0].encode()
