@@ -34,6 +34,7 @@ class Alias:
     match_case: bool = False
     both_sides: bool = False  # names both sides of the topic's pair by itself (中美, US-China)
     pattern: re.Pattern | None = field(default=None, compare=False, repr=False)
+    pieces: tuple[str, ...] = field(default=(), compare=False, repr=False)  # word mode: literal parts, all in a match
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ def make_alias(text: str, weight: float, match_case: bool = False, both_sides: b
         mode = "token" if cjk == len(form) and cjk <= SHORT_CJK_MAX else "substring"
         return Alias(text, weight, form, mode, match_case, both_sides)
     pattern = re.compile(_word_pattern(form, match_case))
-    return Alias(text, weight, form, "word", match_case, both_sides, pattern)
+    pieces = tuple(p for p in re.split(rf"[\s{DASH_CLASS}]+", form) if p)
+    return Alias(text, weight, form, "word", match_case, both_sides, pattern, pieces)
 
 
 def _normalize_alias(text: str, match_case: bool) -> str:
