@@ -144,27 +144,27 @@ class Rebuilder:
         self.after_build = lambda: None
         self.summary_of: dict[str, Path] = {}  # saved file -> its summary file, as of the last build
         self.ok = False  # the last build succeeded
+        self._index: threading.Thread | None = None  # the last build's epilogue
 
     def rebuild(self, changed: frozenset[Path] = frozenset()) -> bool:
         """Build; `changed` (from the watcher): when only saved articles the site already shows
-        changed, their pages are written and reloaded first (pipeline.render_edited_first)."""
+        changed, their pages are written and reloaded first (pipeline.render_edited_first), even
+        while the last build's search index is still being made. The full build waits for that,
+        and leaves its own search index to a thread, so the next save is not kept waiting."""
         with self.lock:
             started = time.perf_counter()
             try:
                 config = load_config(self.config_path, base_url=self.base_url)
-                self._edited_first(config, changed)
-                report = pipeline.build(config, serving=True)
             except ConfigError as exc:
-                self.ok = False
-                self.after_build()
                 return self._failed(str(exc))
+            self._edited_first(config, changed)
+            self.wait_for_index()
+            try:
+                report = pipeline.build(config, serving=True)
             except Exception as exc:  # a broken template, an output collision, a full disk...
                 log.debug("build traceback", exc_info=True)
-                self.ok = False
-                self.after_build()
                 return self._failed("".join(traceback.format_exception_only(type(exc), exc)).strip())
             self.summary_of, self.ok = report.summary_of, True
-            # the pages are written: reload now, index search after
             self.events.publish("reload", paths=self._urls(config, report.changed))
             self.after_build()
             for name, reason in report.skipped:
@@ -172,12 +172,22 @@ class Rebuilder:
             print(f"Rebuilt {report.articles} articles ({report.cached} cached), {len(report.skipped)} skipped, "
                   f"{report.written} written, {report.removed} removed in {time.perf_counter() - started:.2f} s",
                   file=sys.stderr)
-            try:
-                report.epilogue()
-            except Exception as exc:  # the search index failed: the pages are fine, say so
-                log.debug("epilogue traceback", exc_info=True)
-                return self._failed("".join(traceback.format_exception_only(type(exc), exc)).strip())
+            self._index = threading.Thread(target=self._finish, args=(report.epilogue,), name="digest-index",
+                                           daemon=True)
+            self._index.start()
             return True
+
+    def _finish(self, epilogue) -> None:
+        """The search index and the build state, after open pages were told to reload."""
+        try:
+            epilogue()
+        except Exception as exc:  # the search index failed: the pages are fine, say so
+            log.debug("epilogue traceback", exc_info=True)
+            self._failed("".join(traceback.format_exception_only(type(exc), exc)).strip(), build=False)
+
+    def wait_for_index(self, timeout: float | None = None) -> None:
+        if self._index is not None:
+            self._index.join(timeout)
 
     def _edited_first(self, config: SiteConfig, changed: frozenset[Path]) -> None:
         articles = config.articles_dir.resolve()
@@ -210,7 +220,10 @@ class Rebuilder:
                 except Exception:  # only a head start; a real build reports real problems
                     log.debug("warm-up failed", exc_info=True)
 
-    def _failed(self, message: str) -> bool:
+    def _failed(self, message: str, build: bool = True) -> bool:
+        if build:  # else only the search index failed: the pages and summaries are fine
+            self.ok = False
+            self.after_build()
         print(f"Build failed: {message}", file=sys.stderr)
         self.events.publish("build-error", message)
         return False
@@ -231,6 +244,7 @@ class Running:
 
     def stop(self) -> None:
         self.watcher.stop()
+        self.rebuilder.wait_for_index(timeout=60)
         self.events.close()
         self.server.shutdown()
         self.server.server_close()
