@@ -18,7 +18,7 @@ from .lang import reading_minutes
 from .feed import render_feeds
 from .progress import track
 from .records import BuildReport, Digested, Source
-from .render import load_labels, render_articles, render_site
+from .render import load_labels, plan_site, render_articles
 from .search import INDEX_DIR, index_search_cached, search_fingerprint, search_language
 from .state import INPUTS, RACY_NS, BuildState, final_signature, load_state, save_state, signatures
 from .summaries import (entry_from_stored, read_summary, remember_summaries, summary_sources, sync_one,
@@ -125,8 +125,9 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
     report.warnings.extend(warnings)
     summaries_signature = None if serving else signatures(config, ("summaries",))[0]["summaries"]
     labels = load_labels(config.templates_dir, config.language)
-    pages, keys = render_site(config, entries, old.pages)
-    files = pages + render_feeds(config, entries, labels)
+    plan = plan_site(config, entries, old.pages)
+    keys = plan.keys
+    files = plan.files + render_feeds(config, entries, labels)
     language = search_language([e.language for e in entries], config.language)
     search_key = search_fingerprint(keys, language)
 
@@ -148,7 +149,8 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
         ))
 
     if serving and old.outputs:  # without the last build's list of files, swap in a whole folder
-        written = update_in_place(files, config.output_dir, old.outputs, keep=INDEX_DIR + "/")
+        written = update_in_place(files, config.output_dir, old.outputs, keep=INDEX_DIR + "/",
+                                  render=plan.render_into)
 
         def epilogue() -> None:
             index(config.output_dir)
@@ -157,7 +159,7 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
         report.epilogue = epilogue
     else:
         written = write_site(files, config.output_dir, finalize=index if config.search else None,
-                             finalize_dir=INDEX_DIR + "/")
+                             finalize_dir=INDEX_DIR + "/", render=plan.render_into)
         if serving:
             report.epilogue = remember
         else:

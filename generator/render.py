@@ -31,6 +31,29 @@ class PageSpec:
 
 
 def make_env(templates_dir: Path) -> jinja2.Environment:
+    """A Jinja environment for the templates folder. Kept for the process while no template changed
+    (digest serve builds many times: compiling the templates anew cost 0.13 s of each save's page);
+    the key is the templates' own bytes, so an edit within one timestamp tick is not missed."""
+    key = (str(Path(templates_dir).resolve()), _templates_digest(Path(templates_dir)))
+    env = _ENVS.get(key[0])
+    if env is None or env[0] != key[1]:
+        env = _ENVS[key[0]] = (key[1], _new_env(templates_dir))
+    return env[1]
+
+
+_ENVS: dict[str, tuple[str, jinja2.Environment]] = {}
+
+
+def _templates_digest(templates_dir: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(templates_dir.rglob("*")):
+        if path.is_file() and "static" not in path.relative_to(templates_dir).parts[:1]:
+            h.update(f"{path.relative_to(templates_dir).as_posix()}\0".encode("utf-8", "surrogateescape"))
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _new_env(templates_dir: Path) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True,
@@ -302,10 +325,33 @@ def render_articles(config: SiteConfig, entries: list[Entry]) -> list[OutputFile
     return [render_page(env, config, article_spec(e, site_feeds), shared, views) for e in entries]
 
 
-def render_site(config: SiteConfig, entries: list[Entry], previous: dict[str, str] | None = None
-                ) -> tuple[list[OutputFile], dict[str, str]]:
-    """(files, keys): every output file and each page's key. A page whose key is in `previous` and
-    whose file is still in the output folder is not rendered: its OutputFile has data None (keep)."""
+Sink = Callable[[str, bytes], bool]  # (output path, bytes) -> True when the file changed
+
+
+@dataclass
+class SitePlan:
+    """What a build's pages are, before any is rendered: `files` lists every output file (pages
+    with data None, plus the sitemap, robots.txt and static assets), `keys` each page's key, and
+    `todo` the pages to render (their key changed, or their file is missing)."""
+
+    files: list[OutputFile]
+    keys: dict[str, str]
+    todo: list[PageSpec]
+    env: jinja2.Environment
+    shared: dict
+    config: SiteConfig
+
+    def render_into(self, sink: Sink) -> dict[str, bool]:
+        """Render the pages to do, handing each to `sink` in the process that rendered it (forked
+        workers for large batches: no page travels back to this process, and none is held here);
+        returns {path: changed}."""
+        return dict(zip((s.path for s in self.todo), render_pages(self.env, self.config, self.todo,
+                                                                  self.shared, sink)))
+
+
+def plan_site(config: SiteConfig, entries: list[Entry], previous: dict[str, str] | None = None) -> SitePlan:
+    """The site's pages and their keys. A page whose key is in `previous` and whose file is still in
+    the output folder is not rendered again."""
     env, shared, common = setup(config)
     topics = topic_views(config, entries)
     by_template = template_fingerprints(env, config.templates_dir)
@@ -318,35 +364,46 @@ def render_site(config: SiteConfig, entries: list[Entry], previous: dict[str, st
         key = keys[spec.path] = page_key(common + by_template.get(spec.template, ""), spec, reprs)
         if not (previous.get(spec.path) == key and (config.output_dir / spec.path).is_file()):
             todo.append(spec)
-    done = dict(zip((s.path for s in todo), render_pages(env, config, todo, shared)))
-    pages = [OutputFile(spec.path, done.get(spec.path)) for spec in specs]
-    return pages + [sitemap(config, specs), robots(config)] + static_files(config.templates_dir), keys
+    files = ([OutputFile(spec.path, None) for spec in specs] + [sitemap(config, specs), robots(config)]
+             + static_files(config.templates_dir))
+    return SitePlan(files, keys, todo, env, shared, config)
+
+
+def render_site(config: SiteConfig, entries: list[Entry], previous: dict[str, str] | None = None
+                ) -> tuple[list[OutputFile], dict[str, str]]:
+    """(files, keys): every output file, rendered pages in memory, and each page's key. A page not
+    rendered again (see plan_site) has data None: keep its file."""
+    plan = plan_site(config, entries, previous)
+    done: dict[str, bytes] = {}
+    plan.render_into(lambda path, data: done.__setitem__(path, data) or True)
+    return [OutputFile(f.path, done.get(f.path, f.data)) for f in plan.files], plan.keys
 
 
 # Below this many pages, starting worker processes costs more than rendering here (measured: about
 # 1.3 ms a page, 15-30 ms to fork a worker).
 MIN_PARALLEL_PAGES = 300
-_JOB: tuple | None = None  # what forked render workers inherit: (env, config, specs, shared)
+_JOB: tuple | None = None  # what forked render workers inherit: (env, config, specs, shared, sink, views)
 last_jobs = 1  # processes the last render_pages used (for tests and benchmarks)
 
 
-def _render_chunk(indices: list[int]) -> list[bytes]:
-    env, config, specs, shared = _JOB
-    views = Views()
-    return [render_page(env, config, specs[i], shared, views).data for i in indices]
+def _render_chunk(indices: list[int]) -> list[bool]:
+    env, config, specs, shared, sink, views = _JOB  # views: one per process, kept across its chunks
+    return [sink(specs[i].path, render_page(env, config, specs[i], shared, views).data) for i in indices]
 
 
-def render_pages(env: jinja2.Environment, config: SiteConfig, specs: list[PageSpec], shared: dict) -> list[bytes]:
-    """The pages' bytes, in order: over forked processes for large batches (a pure function of the
-    spec, so the bytes equal a serial render), else here. Workers inherit the environment and the
-    specs (set in _JOB before forking) and receive only index lists."""
+def render_pages(env: jinja2.Environment, config: SiteConfig, specs: list[PageSpec], shared: dict,
+                 sink: Sink) -> list[bool]:
+    """Render each page and hand its bytes to `sink`, in order; returns what sink returned. Over
+    forked processes for large batches (a page is a pure function of its spec, so the bytes equal a
+    serial render), else here. Workers inherit the environment, specs and sink (set in _JOB before
+    forking), receive index lists and send back one flag a page."""
     global _JOB, last_jobs
     from .workers import map_in_forks
 
-    _JOB = (env, config, specs, shared)
+    _JOB = (env, config, specs, shared, sink, Views())
     try:
-        pages, last_jobs = map_in_forks(_render_chunk, list(range(len(specs))), MIN_PARALLEL_PAGES)
-        return pages
+        flags, last_jobs = map_in_forks(_render_chunk, list(range(len(specs))), MIN_PARALLEL_PAGES)
+        return flags
     finally:
         _JOB = None
 

@@ -72,11 +72,24 @@ def _manifest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def _link(src: str, dst: str) -> None:
+    """copytree's copy_function: a hard link, or a copy where the file system has none."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
 def index_search_cached(site: Path, language: str, key: str, previous: str, cache_dir: Path) -> None:
     """index_search, done only when the pages changed: the index of the last build is kept when
-    its key is unchanged, or copied back from the cache (after the output folder was deleted) when
-    its files still match their recorded hashes; else it is built and a copy kept for next time.
-    Copies, never hard links: a damaged cache file must not damage the site, nor the reverse."""
+    its key is unchanged, or brought back from the cache (after the output folder was deleted) when
+    its files still match their recorded hashes; else it is built and kept for next time.
+
+    The cache holds hard links to the index's files, and a restored index is hard links to the
+    cache's: neither side is ever written in place (Pagefind writes a new folder, which is swapped
+    in; the output is staged with a link broken before any write), and every restore first checks
+    each file against the hashes recorded when it was built, so a damaged file is never served back.
+    Linking instead of copying: restoring 10,000 pages' index was two seconds of creating files."""
     index = site / INDEX_DIR
     if key == previous and index.is_dir():
         return
@@ -88,7 +101,7 @@ def index_search_cached(site: Path, language: str, key: str, previous: str, cach
         if _manifest(files) == recorded:
             fresh = site / f".{INDEX_DIR}-new-{os.getpid()}"
             shutil.rmtree(fresh, ignore_errors=True)
-            shutil.copytree(files, fresh)
+            shutil.copytree(files, fresh, copy_function=_link)
             _swap_in(fresh, index)
             return
         log.warning("%s: cached search index damaged, building it again", cached)
@@ -101,7 +114,7 @@ def index_search_cached(site: Path, language: str, key: str, previous: str, cach
         store.mkdir(parents=True, exist_ok=True)
         tmp = store / f".{key}.{os.getpid()}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
-        shutil.copytree(index, tmp / "files")
+        shutil.copytree(index, tmp / "files", copy_function=_link)
         (tmp / MANIFEST).write_text(json.dumps(_manifest(tmp / "files")), encoding="utf-8")
         for old in store.iterdir():
             if old != tmp:

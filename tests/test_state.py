@@ -159,6 +159,42 @@ def test_search_index_comes_back_from_the_cache_and_a_damaged_copy_is_rebuilt(si
     assert len(calls) == 1 and {p: d for p, d in site.files().items() if p.startswith("pagefind/")} == first
 
 
+def test_a_restored_search_index_damaged_in_the_site_is_not_served_again(site, monkeypatch):
+    """The restored index shares its files with the cache (hard links): a file of it changed in
+    place under _site/ is caught by the recorded hashes at the next restore, and rebuilt."""
+    fill(site)
+    site.build()
+    first = {p: d for p, d in site.files().items() if p.startswith("pagefind/")}
+    shutil.rmtree(site.config().output_dir)
+    site.build()  # restored from the cache
+    calls: list[str] = []
+    real = search.index_search
+    monkeypatch.setattr(search, "index_search", lambda folder, language: calls.append(language) or real(folder, language))
+    damaged = next((site.config().output_dir / "pagefind").rglob("*.pf_fragment"))
+    with open(damaged, "r+b") as fh:  # in place, as a stray tool would
+        fh.write(b"garbage")
+    shutil.rmtree(site.config().output_dir)
+    site.build()
+    assert len(calls) == 1 and {p: d for p, d in site.files().items() if p.startswith("pagefind/")} == first
+
+
+def test_the_template_environment_is_reused_until_a_template_changes(tmp_path):
+    """digest serve keeps one Jinja environment across builds; an edit is seen even when it keeps
+    the file's size and timestamp (the key is the templates' bytes)."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    page = templates / "page.html"
+    page.write_text("one {{ x }}", encoding="utf-8")
+    env = render.make_env(templates)
+    assert render.make_env(templates) is env
+    assert env.get_template("page.html").render(x=1) == "one 1"
+    st = page.stat()
+    page.write_text("two {{ x }}", encoding="utf-8")
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
+    fresh = render.make_env(templates)
+    assert fresh is not env and fresh.get_template("page.html").render(x=1) == "two 1"
+
+
 def test_serving_builds_write_only_changed_files_in_place(site):
     fill(site)
     first = pipeline.build(site.config(), serving=True)

@@ -45,3 +45,26 @@ def test_recover_after_a_kill_between_renames(tmp_path):
     recover_output(out)
     assert (out / "index.html").read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_pages_rendered_straight_into_the_stage(tmp_path):
+    """write_site's render hook: pages handed to the sink land in the site and are counted; a
+    render that fails part-way leaves the live site as it was (the sink never writes through the
+    staged hard links)."""
+    out = tmp_path / "_site"
+    write_site([OutputFile("a.html", b"A")], out)
+
+    def render(sink):
+        return {"a.html": sink("a.html", b"A"), "p/x.html": sink("p/x.html", b"X")}
+
+    report = write_site([OutputFile("a.html", None), OutputFile("p/x.html", None)], out, render=render)
+    assert (out / "p/x.html").read_bytes() == b"X" and (report.written, report.unchanged) == (1, 1)
+
+    def broken(sink):
+        sink("a.html", b"half")
+        raise RuntimeError("template error")
+
+    with pytest.raises(RuntimeError):
+        write_site([OutputFile("a.html", None), OutputFile("p/x.html", None)], out, render=broken)
+    assert (out / "a.html").read_bytes() == b"A" and (out / "p/x.html").read_bytes() == b"X"
+    assert not list(tmp_path.glob("._site.build-*"))
