@@ -3,6 +3,12 @@
 Key = sha256(source bytes digest + fingerprint), where the fingerprint covers the generator's own
 code; a record also names the topic rules its topics were assigned with (pipeline.reclassify). A missing, old or corrupt entry
 is a miss; a cache folder that cannot be used at all is a warning, never a failure.
+
+Beside the records, one file (`heads-<fingerprint>.json`) holds the last build's records without
+their article text ("heads"): all a build needs of an unchanged article (metadata, summary, topics,
+near-duplicate signature, reading time). A build reads that one file instead of a record per
+article, and holds no article text in memory; full records are read only for articles whose text
+is needed again (topics under changed rules).
 """
 
 from __future__ import annotations
@@ -10,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import asdict
+import os
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from .records import Article, Block, Digested, Summary
@@ -34,6 +41,13 @@ def encode(item: Digested) -> dict:
     return asdict(item)
 
 
+def encode_head(item: Digested) -> dict:
+    """The record without the article's text (blocks); see the module docstring."""
+    data = asdict(replace(item, article=replace(item.article, blocks=())))
+    data.pop("saved_ns", None)  # a property of the file, set by each build
+    return data
+
+
 def decode(data: dict) -> Digested:
     a = dict(data["article"])
     a["blocks"] = tuple(Block(**b) for b in a["blocks"])
@@ -45,9 +59,67 @@ def decode(data: dict) -> Digested:
                     minutes=data.get("minutes", 0))
 
 
+HEADS_VERSION = 1
+
+
+class Heads:
+    """The heads file of one fingerprint: digest -> record without text (Digested with no blocks)."""
+
+    def __init__(self, folder: Path, fingerprint: str):
+        self.path = Path(folder) / f"heads-{fingerprint[:32]}.json"
+        self.folder = Path(folder)
+        self._raw: dict[str, dict] = {}
+        self._read = False
+
+    def _load(self) -> None:
+        self._read = True
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("version") == HEADS_VERSION and isinstance(data.get("heads"), dict):
+                self._raw = data["heads"]
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, AttributeError) as exc:
+            log.warning("%s: unreadable, reading the full records instead (%s)", self.path, exc)
+
+    def get(self, digest: str) -> Digested | None:
+        if not self._read:
+            self._load()
+        data = self._raw.get(digest)
+        if data is None:
+            return None
+        try:
+            return decode(data)
+        except (KeyError, TypeError, ValueError) as exc:
+            log.warning("%s: damaged head of %s, reading its full record (%s)", self.path, digest[:12], exc)
+            return None
+
+    def save(self, items: dict[str, Digested]) -> None:
+        """Keep the heads of exactly these items (digest -> record); an item without a reading time
+        is left out (its text would be needed). Written only when it differs; old files removed."""
+        if not self._read:
+            self._load()
+        fresh = {d: encode_head(item) for d, item in sorted(items.items()) if item.minutes}
+        if fresh == self._raw and self.path.exists():
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"version": HEADS_VERSION, "heads": fresh}, ensure_ascii=False,
+                                      sort_keys=True, separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, self.path)
+            self._raw = fresh
+            for old in self.folder.glob("heads-*.json"):
+                if old != self.path:
+                    old.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("%s: cannot write (%s); the next build reads the full records", self.path, exc)
+
+
 # The dev server's builds keep what they read or made in memory too, so a save re-reads nothing
 # but the changed file. Keyed like the files (digest + fingerprint).
 _MEMORY: dict[str, Digested] = {}
+_HEADS_MEMORY: dict[str, Digested] = {}  # records without text (Heads), for process_sources only
 
 
 class Cache:
@@ -61,6 +133,18 @@ class Cache:
     def _path(self, digest: str) -> Path:
         key = hashlib.sha256(f"{digest}:{self.fingerprint}".encode()).hexdigest()
         return self.folder / key[:2] / f"{key}.json"
+
+    def remembered(self, digest: str) -> Digested | None:
+        """The record, or head, this process keeps in memory (digest serve), else None."""
+        if not self.remember:
+            return None
+        name = self._path(digest).name
+        return _MEMORY.get(name) or _HEADS_MEMORY.get(name)
+
+    def remember_head(self, digest: str, item: Digested) -> None:
+        """Keep a head in memory (digest serve); get() never returns it: it has no text."""
+        if self.remember:
+            _HEADS_MEMORY[self._path(digest).name] = item
 
     def get(self, digest: str) -> Digested | None:
         path = self._path(digest)

@@ -7,7 +7,7 @@ import logging
 import time
 from dataclasses import replace
 
-from .cache import Cache, code_fingerprint
+from .cache import Cache, Heads, code_fingerprint
 from .classify import classify_article
 from .config import SiteConfig
 from .dedupe import body_signature, collapse_duplicates
@@ -63,11 +63,28 @@ def failure_reason(exc: Exception) -> str:
 def process_sources(sources: list[Source], config: SiteConfig, report: BuildReport,
                     remember: bool = False) -> list[Digested]:
     """Per-article work for every source: from the cache when its bytes were seen, else computed
-    (over a process pool for large batches); failures are skipped with their reason."""
+    (over a process pool for large batches); failures are skipped with their reason.
+
+    An unchanged article comes from the cache's heads file (its record without the text, one file
+    for the whole site); its full record is read only when its topics must be assigned again."""
     # Keyed by the code alone: a changed topic alias re-assigns topics, it does not re-extract.
-    cache = Cache(config.cache_dir, code_fingerprint(), remember=remember)
-    found = {s.digest: cache.get(s.digest) for s in sources}
+    fingerprint = code_fingerprint()
+    cache = Cache(config.cache_dir, fingerprint, remember=remember)
+    heads = Heads(config.cache_dir, fingerprint)
     current = rules_key(config.topics)
+    found: dict[str, Digested | None] = {}
+    for s in sources:
+        if s.digest in found:
+            continue
+        item = cache.remembered(s.digest)
+        if item is None:
+            item = heads.get(s.digest)
+            if item is not None:
+                cache.remember_head(s.digest, item)
+        if item is not None and item.rules != current:
+            item = None  # its text is needed: the full record below
+        found[s.digest] = item if item is not None else cache.get(s.digest)
+    hits = sum(1 for s in sources if found[s.digest] is not None)  # files, as the build line counts them
     stale = [d for d, item in found.items() if item is not None and item.rules != current]
     for digest, item in zip(stale, classify_items([found[d] for d in stale], config.topics)):
         found[digest] = item
@@ -81,6 +98,7 @@ def process_sources(sources: list[Source], config: SiteConfig, report: BuildRepo
             continue
         cache.put(source.digest, result)
         found[source.digest] = result
+    heads.save({d: item for d, item in found.items() if item is not None})
     items: list[Digested] = []
     for source in sources:
         item = found[source.digest]
@@ -91,7 +109,7 @@ def process_sources(sources: list[Source], config: SiteConfig, report: BuildRepo
             item = replace(item, article=replace(item.article, source=source.rel), sources=(source.rel,))
         item = replace(item, saved_ns=source.mtime_ns)
         items.append(item)
-    report.cached = cache.hits
+    report.cached = hits
     return items
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import logging
 import multiprocessing
 import os
@@ -113,8 +114,12 @@ def map_in_forks(func, items: list, min_items: int, *args) -> tuple[list, int]:
         return func(items, *args), 1
     step = max(1, len(items) // (jobs * 4))
     chunks = [items[i:i + step] for i in range(0, len(items), step)]
-    with context.Pool(jobs) as pool:
-        return [r for part in pool.starmap(func, [(c, *args) for c in chunks]) for r in part], jobs
+    gc.freeze()  # the children would otherwise copy every page the collector touches (copy-on-write)
+    try:
+        with context.Pool(jobs) as pool:
+            return [r for part in pool.starmap(func, [(c, *args) for c in chunks]) for r in part], jobs
+    finally:
+        gc.unfreeze()
 
 
 def digest_sources(sources: list[Source], rules: tuple) -> Iterator[Digested | Exception]:

@@ -12,6 +12,7 @@ import ctypes.util
 import functools
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,13 +122,26 @@ def _remove_empty_folders(root: Path) -> None:
 
 
 def _put(stage: Path, path: str, data: bytes) -> bool:
-    """One file into the staged site; False when the (hard-linked) file there already holds it."""
-    target = stage / path
-    if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
-        return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)  # break the hard link: never write through to the live site
-    target.write_bytes(data)
+    """One file into the staged site; False when the (hard-linked) file there already holds it.
+    Plain os calls, one lstat: this runs once per page (pathlib's checks were a third of it)."""
+    target = os.path.join(stage, path)
+    try:
+        st = os.lstat(target)
+    except FileNotFoundError:
+        st = None
+    if st is not None:
+        if stat.S_ISREG(st.st_mode) and st.st_size == len(data):
+            with open(target, "rb") as fh:
+                if fh.read() == data:
+                    return False
+        os.unlink(target)  # break the hard link: never write through to the live site
+    try:
+        fh = open(target, "xb")
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fh = open(target, "xb")
+    with fh:
+        fh.write(data)
     return True
 
 

@@ -4,6 +4,7 @@ shows them, and a parallel build writes the same bytes as a serial one."""
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 
@@ -52,6 +53,31 @@ def test_second_build_extracts_nothing_and_one_edit_extracts_one(site, counted):
     path.write_text(path.read_text(encoding="utf-8").replace("Monday", "Tuesday"), encoding="utf-8")
     site.build()
     assert counted == ["world/short.md"]
+
+
+def test_unchanged_articles_come_from_the_heads_file_not_their_records(site, counted, monkeypatch, caplog):
+    """A build reads one heads file for the articles it has seen, no record per article; a damaged
+    heads file is a warning, the full records are read, and the site is the same."""
+    from generator.cache import Cache
+
+    fill(site)
+    site.build()
+    first = site.files()
+    counted.clear()
+    reads: list[str] = []
+    real_get = Cache.get
+    monkeypatch.setattr(Cache, "get", lambda self, digest: reads.append(digest) or real_get(self, digest))
+    shutil.rmtree(site.output)
+    site.build()
+    assert reads == [] and counted == []
+    assert site.files() == first
+    heads = next(site.config().cache_dir.glob("heads-*.json"))
+    heads.write_text("{not json", encoding="utf-8")
+    shutil.rmtree(site.output)
+    report = site.build()
+    assert len(reads) == 3 and counted == [] and report.cached == 4
+    assert site.files() == first and any("heads-" in r.getMessage() for r in caplog.records)
+    assert heads.read_text(encoding="utf-8").startswith('{"heads"')  # written again, whole
 
 
 def test_hand_edited_summary_reaches_its_page_and_lists(site):
