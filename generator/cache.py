@@ -13,11 +13,13 @@ is needed again (topics under changed rules).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
 import os
-from dataclasses import asdict, replace
+from array import array
+from dataclasses import asdict, fields
 from pathlib import Path
 
 from .records import Article, Block, Digested, Summary
@@ -42,10 +44,32 @@ def encode(item: Digested) -> dict:
 
 
 def encode_head(item: Digested) -> dict:
-    """The record without the article's text (blocks); see the module docstring."""
-    data = asdict(replace(item, article=replace(item.article, blocks=())))
-    data.pop("saved_ns", None)  # a property of the file, set by each build
+    """The record without the article's text (blocks), as JSON data; see the module docstring.
+    Built field by field: asdict's deep copy of every signature took 12 s a build at 10,000."""
+    article = {f.name: _plain(getattr(item.article, f.name)) for f in fields(item.article) if f.name != "blocks"}
+    article["blocks"] = []
+    data = {f.name: _plain(getattr(item, f.name)) for f in fields(item) if f.name not in ("article", "saved_ns")}
+    data["signature"] = _pack(item.signature)
+    data["article"] = article
+    data["summary"] = {f.name: _plain(getattr(item.summary, f.name)) for f in fields(item.summary)}
     return data
+
+
+def _pack(numbers: tuple[int, ...]) -> str:
+    """A near-duplicate signature (its size, then 32-bit hash values) as base64: half the heads
+    file's size as a JSON list of numbers, and read many times faster."""
+    code = "I" if all(0 <= n <= 0xFFFFFFFF for n in numbers) else "Q"
+    return code + base64.b64encode(array(code, numbers).tobytes()).decode("ascii")
+
+
+def _unpack(text: str) -> tuple[int, ...]:
+    if text[:1] not in ("I", "Q"):
+        raise ValueError("not a packed signature")
+    return tuple(array(text[0], base64.b64decode(text[1:].encode("ascii"), validate=True)))
+
+
+def _plain(value):
+    return list(value) if isinstance(value, tuple) else value
 
 
 def decode(data: dict) -> Digested:
@@ -59,7 +83,7 @@ def decode(data: dict) -> Digested:
                     minutes=data.get("minutes", 0))
 
 
-HEADS_VERSION = 1
+HEADS_VERSION = 3
 
 
 class Heads:
@@ -69,6 +93,7 @@ class Heads:
         self.path = Path(folder) / f"heads-{fingerprint[:32]}.json"
         self.folder = Path(folder)
         self._raw: dict[str, dict] = {}
+        self._served: dict[str, Digested] = {}  # what get() returned, by digest: saved as read
         self._read = False
 
     def _load(self) -> None:
@@ -89,8 +114,10 @@ class Heads:
         if data is None:
             return None
         try:
-            return decode(data)
-        except (KeyError, TypeError, ValueError) as exc:
+            item = decode(dict(data, signature=_unpack(data["signature"])))
+            self._served[digest] = item
+            return item
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             log.warning("%s: damaged head of %s, reading its full record (%s)", self.path, digest[:12], exc)
             return None
 
@@ -99,7 +126,8 @@ class Heads:
         is left out (its text would be needed). Written only when it differs; old files removed."""
         if not self._read:
             self._load()
-        fresh = {d: encode_head(item) for d, item in sorted(items.items()) if item.minutes}
+        fresh = {d: self._raw[d] if self._served.get(d) is item else encode_head(item)
+                 for d, item in sorted(items.items()) if item.minutes}
         if fresh == self._raw and self.path.exists():
             return
         try:

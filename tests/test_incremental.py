@@ -243,3 +243,20 @@ def test_workers_die_with_a_killed_build():
     for p in left:  # do not leave them behind if the test fails
         os.kill(p, signal.SIGKILL)
     assert not left
+
+
+@pytest.mark.parametrize("signature", [(), (40, 1, 2**32 - 1), (40, 2**40)])
+def test_heads_keep_a_record_without_its_text(tmp_path, signature):
+    from dataclasses import replace
+
+    from generator.cache import Heads
+    from generator.records import Article, Block, Digested, Summary
+
+    article = Article(source="a.md", digest="d1", title="稀土", published="2025-10-21", author=None, site_name="S",
+                      url=None, language="zh-Hant", tags=("t",), blocks=(Block("paragraph", "正文。"),))
+    item = Digested(article=article, summary=Summary("摘要。", ("要點",), "zh-Hant"), topics=("rare-earths",),
+                    sources=("a.md",), signature=signature, saved_ns=7, rules="r", minutes=2)
+    Heads(tmp_path, "fp").save({"d1": item, "d2": replace(item, minutes=0)})  # no reading time: not kept
+    heads = Heads(tmp_path, "fp")
+    assert heads.get("d1") == replace(item, article=replace(article, blocks=()), saved_ns=0)
+    assert heads.get("d2") is None and Heads(tmp_path, "other").get("d1") is None
