@@ -19,7 +19,7 @@ from .feed import render_feeds
 from .progress import track
 from .records import BuildReport, Digested, Source
 from .render import load_labels, plan_site, render_articles
-from .search import INDEX_DIR, index_search_cached, search_fingerprint, search_language
+from .search import INDEX_DIR, index_search_cached, plan_shards, search_language, shard_keys
 from .state import INPUTS, RACY_NS, BuildState, final_signature, load_state, save_state, signatures
 from .summaries import (entry_from_stored, read_summary, remember_summaries, summary_sources, sync_one,
                         sync_summary_files)
@@ -147,11 +147,11 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
     keys = plan.keys
     files = plan.files + render_feeds(config, entries, labels)
     language = search_language([e.language for e in entries], config.language)
-    search_key = search_fingerprint(keys, language)
+    shards = plan_shards(keys, language)
 
     def index(site) -> None:
         if config.search:
-            index_search_cached(site, language, search_key, old.search, config.cache_dir)
+            index_search_cached(site, language, shards, old.search, config.cache_dir)
 
     def remember() -> None:
         save_state(config, BuildState(
@@ -163,7 +163,7 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
             summaries=remember_summaries(kept, since),
             pages=keys,
             outputs=sorted(f.path for f in files),
-            search=search_key if config.search else "",
+            search=shard_keys(shards) if config.search else {},
         ))
 
     if serving and old.outputs:  # without the last build's list of files, swap in a whole folder

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from .config import SiteConfig
 from .markup import render_markdown, safe_url
 from .records import Entry, OutputFile
+from .search import search_bundles
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,9 @@ def page_specs(config: SiteConfig, entries: list[Entry], topics: list[dict], lab
              "counts": {t["slug"]: t["count"] for t in topics}}
     specs.append(PageSpec("about/index.html", "about.html", config.about_title, about))
     specs.extend(archive_specs(views, site_feeds, labels))
-    specs.append(PageSpec("search/index.html", "search.html", labels["search"], {"feeds": site_feeds}))
+    bundles = search_bundles(f"articles/{v.slug}/index.html" for v in views)
+    specs.append(PageSpec("search/index.html", "search.html", labels["search"], {"feeds": site_feeds,
+                                                                               "bundles": bundles}))
     specs.append(PageSpec("404.html", "404.html", "404", {"feeds": site_feeds}))
     return specs
 

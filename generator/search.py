@@ -1,7 +1,16 @@
-"""Full-text search: Pagefind indexes the staged site before it is swapped in.
+"""Full-text search: Pagefind indexes the article pages of the staged site before it is swapped in.
 
 The extended Pagefind binary (pagefind[extended] on PyPI) segments Chinese text, so a search for
 a Chinese word finds Chinese articles; only article bodies (data-pagefind-body) are indexed.
+
+The index is split into shards, each a Pagefind bundle of its own under pagefind/<n>/, which the
+search page merges (Pagefind UI's mergeIndex). An article's shard follows from its page path, so:
+- work is proportional to what changed: a build re-indexes only the shards whose pages changed
+  (an edited article: one shard, a few hundred pages at most, not the whole site);
+- memory is bounded: Pagefind holds a whole index in memory while it builds it (1.26 GB for
+  10,000 pages, about 120 KB a page); one shard at a time holds at most ~SHARD_PAGES pages.
+A site of up to SHARD_PAGES articles has one shard. The shard count is a power of two, so it
+changes (and every shard is built again) only when the site doubles.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DigestError
@@ -26,50 +36,102 @@ class SearchIndexError(DigestError):
 
 
 INDEX_DIR = "pagefind"
-MANIFEST = "manifest.json"  # sha256 of each file of a cached index
+MANIFEST = "manifest.json"  # [sha256, size, mtime_ns] of each file of a cached shard
+# Article pages per shard, at most about (the shard count is the next power of two).
+SHARD_PAGES = 1000
+
+
+def _is_indexed(path: str) -> bool:
+    """The pages Pagefind indexes: articles (the only pages with data-pagefind-body)."""
+    return path.startswith("articles/") and path.endswith("/index.html")
+
+
+def shard_count(pages: int) -> int:
+    count = 1
+    while count * SHARD_PAGES < pages:
+        count *= 2
+    return count
+
+
+def shard_pages(paths) -> dict[str, list[str]]:
+    """Bundle folder ("pagefind/0/") -> the indexed page paths in it, sorted; empty shards left out."""
+    indexed = sorted(p for p in paths if _is_indexed(p))
+    count = shard_count(len(indexed))
+    shards: dict[str, list[str]] = {}
+    for path in indexed:
+        n = int.from_bytes(hashlib.sha256(path.encode("utf-8", "surrogateescape")).digest()[:8], "big") % count
+        shards.setdefault(f"{INDEX_DIR}/{n}/", []).append(path)
+    return dict(sorted(shards.items(), key=lambda kv: int(kv[0].split("/")[1])))
+
+
+def search_bundles(paths) -> list[str]:
+    """The bundle folders the search page loads (the first) and merges (the others)."""
+    return list(shard_pages(paths))
 
 
 def search_language(languages: list[str], site_language: str) -> str:
-    """One index for the whole site, so one search box finds articles in every language: Chinese
-    segmentation when any article is Chinese (it keeps Latin words whole), else the site's language."""
+    """One index language for the whole site, so one search box finds articles in every language:
+    Chinese segmentation when any article is Chinese (it keeps Latin words whole), else the site's
+    language."""
     return "zh" if any(lang.startswith("zh") for lang in languages) else site_language.split("-")[0]
 
 
-def index_search(site: Path, language: str) -> None:
-    """Write site/pagefind/ afresh for the pages under `site`: built beside it, then swapped in, so
-    a page being served (digest serve rebuilds in place) never meets a half-written index."""
-    fresh = site / f".{INDEX_DIR}-new-{os.getpid()}"
-    shutil.rmtree(fresh, ignore_errors=True)
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(fresh), "--quiet",
-           "--force-language", language]
+@dataclass(frozen=True)
+class Shard:
+    folder: str  # "pagefind/3/"
+    key: str  # hash of the index language and of each of its pages' key
+    pages: tuple[str, ...]
+
+
+def plan_shards(page_keys: dict[str, str], language: str) -> list[Shard]:
+    """Every shard of the index with its key: what its bundle is made from."""
+    shards = []
+    for folder, pages in shard_pages(page_keys).items():
+        h = hashlib.sha256(f"{language}\n{folder}\n".encode())
+        for path in pages:
+            h.update(f"{path}\0{page_keys[path]}\n".encode("utf-8", "surrogateescape"))
+        shards.append(Shard(folder, h.hexdigest(), tuple(pages)))
+    return shards
+
+
+def shard_keys(shards: list[Shard]) -> dict[str, str]:
+    """What the build state records: bundle folder -> key."""
+    return {s.folder: s.key for s in shards}
+
+
+def index_shard(site: Path, shard: Shard, language: str) -> None:
+    """Write site/<shard folder> afresh from its pages: Pagefind reads a folder of hard links to
+    them alone, and writes beside the bundle, which is then swapped in, so a page being served
+    (digest serve rebuilds in place) never meets a half-written index."""
+    target = site / shard.folder
+    tag = f"{target.name}-{os.getpid()}"
+    source = site / f".{INDEX_DIR}-pages-{tag}"
+    fresh = target.parent / f".new-{tag}"
+    for leftover in (source, fresh):
+        shutil.rmtree(leftover, ignore_errors=True)
     try:
+        for page in shard.pages:
+            link = source / page
+            link.parent.mkdir(parents=True, exist_ok=True)
+            _link(str(site / page), str(link))
+        cmd = [sys.executable, "-m", "pagefind", "--site", str(source), "--output-path", str(fresh), "--quiet",
+               "--force-language", language]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         shutil.rmtree(fresh, ignore_errors=True)
         raise SearchIndexError(f"search index not built: {exc}") from None
+    finally:
+        shutil.rmtree(source, ignore_errors=True)
     if done.returncode != 0:
         shutil.rmtree(fresh, ignore_errors=True)
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise SearchIndexError("search index not built: " + " / ".join(tail))
-    _swap_in(fresh, site / INDEX_DIR)
+    _swap_in(fresh, target)
 
 
 def _swap_in(fresh: Path, index: Path) -> None:
-    swap_in(fresh, index, index.with_name(f".{index.name}-old-{os.getpid()}"))
-
-
-def search_fingerprint(page_keys: dict[str, str], language: str) -> str:
-    """What the index is made from: every HTML page's key (state.py) and the index language."""
-    h = hashlib.sha256(f"{language}\n".encode())
-    for path in sorted(page_keys):
-        if path.endswith(".html"):
-            h.update(f"{path}\0{page_keys[path]}\n".encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
-
-
-def _manifest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    index.parent.mkdir(parents=True, exist_ok=True)
+    swap_in(fresh, index, index.with_name(f".old-{index.name}-{os.getpid()}"))
 
 
 def _link(src: str, dst: str) -> None:
@@ -80,45 +142,100 @@ def _link(src: str, dst: str) -> None:
         shutil.copyfile(src, dst)
 
 
-def index_search_cached(site: Path, language: str, key: str, previous: str, cache_dir: Path) -> None:
-    """index_search, done only when the pages changed: the index of the last build is kept when
-    its key is unchanged, or brought back from the cache (after the output folder was deleted) when
-    its files still match their recorded hashes; else it is built and kept for next time.
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
 
-    The cache holds hard links to the index's files, and a restored index is hard links to the
+
+def _manifest(folder: Path) -> dict[str, list]:
+    out = {}
+    for p in _files(folder):
+        st = p.stat()
+        out[p.relative_to(folder).as_posix()] = [hashlib.sha256(p.read_bytes()).hexdigest(), st.st_size,
+                                                 st.st_mtime_ns]
+    return out
+
+
+def _intact(folder: Path, recorded: dict[str, list]) -> bool:
+    """The cached files are the ones recorded: by their stat, as the build state trusts inputs (an
+    in-place write changes the mtime), and by content for any whose stat differs."""
+    files = _files(folder)
+    if sorted(p.relative_to(folder).as_posix() for p in files) != sorted(recorded):
+        return False
+    for p in files:
+        digest, size, mtime = recorded[p.relative_to(folder).as_posix()]
+        st = p.stat()
+        if (st.st_size, st.st_mtime_ns) != (size, mtime) and hashlib.sha256(p.read_bytes()).hexdigest() != digest:
+            return False
+    return True
+
+
+def index_search_cached(site: Path, language: str, shards: list[Shard], previous: dict, cache_dir: Path) -> None:
+    """Make site/pagefind/ hold exactly these shards, each done only when needed: a shard whose key
+    is unchanged since the last build (`previous`: folder -> key) and whose folder is there is kept;
+    else it is brought back from the cache when its files still match what was recorded when it
+    was built (after the output folder was deleted, or a page changed back); else it is built, and
+    kept in the cache for next time. Folders of shards no longer wanted are removed.
+
+    The cache holds hard links to a shard's files, and a restored shard is hard links to the
     cache's: neither side is ever written in place (Pagefind writes a new folder, which is swapped
     in; the output is staged with a link broken before any write), and every restore first checks
-    each file against the hashes recorded when it was built, so a damaged file is never served back.
-    Linking instead of copying: restoring 10,000 pages' index was two seconds of creating files."""
-    index = site / INDEX_DIR
-    if key == previous and index.is_dir():
-        return
+    the files against their record, so a damaged file is never served back. Linking, not copying:
+    restoring 10,000 pages' index was two seconds of creating files."""
+    previous = previous if isinstance(previous, dict) else {}
+    root = site / INDEX_DIR
     store = Path(cache_dir) / "search"
-    cached = store / key
+    wanted = {s.folder.split("/")[1] for s in shards}
+    if root.is_dir():
+        for old in root.iterdir():
+            if old.name not in wanted:
+                shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
+    for shard in shards:
+        target = site / shard.folder
+        if previous.get(shard.folder) == shard.key and target.is_dir():
+            continue
+        if _restore(store / shard.key, target):
+            continue
+        index_shard(site, shard, language)
+        _keep(target, store, shard.key)
+    _prune(store, {s.key for s in shards})
+
+
+def _restore(cached: Path, target: Path) -> bool:
     try:
         recorded = json.loads((cached / MANIFEST).read_text(encoding="utf-8"))
-        files = cached / "files"
-        if _manifest(files) == recorded:
-            fresh = site / f".{INDEX_DIR}-new-{os.getpid()}"
+        if _intact(cached / "files", recorded):
+            fresh = target.parent / f".restore-{target.name}-{os.getpid()}"
             shutil.rmtree(fresh, ignore_errors=True)
-            shutil.copytree(files, fresh, copy_function=_link)
-            _swap_in(fresh, index)
-            return
+            shutil.copytree(cached / "files", fresh, copy_function=_link)
+            _swap_in(fresh, target)
+            return True
         log.warning("%s: cached search index damaged, building it again", cached)
     except FileNotFoundError:
         pass
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, TypeError) as exc:
         log.warning("%s: cached search index unreadable, building it again (%s)", cached, exc)
-    index_search(site, language)
+    return False
+
+
+def _keep(index: Path, store: Path, key: str) -> None:
     try:
         store.mkdir(parents=True, exist_ok=True)
         tmp = store / f".{key}.{os.getpid()}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.copytree(index, tmp / "files", copy_function=_link)
         (tmp / MANIFEST).write_text(json.dumps(_manifest(tmp / "files")), encoding="utf-8")
-        for old in store.iterdir():
-            if old != tmp:
-                shutil.rmtree(old, ignore_errors=True)
-        os.rename(tmp, cached)
+        shutil.rmtree(store / key, ignore_errors=True)
+        os.rename(tmp, store / key)
     except OSError as exc:
         log.warning("%s: cannot keep a copy of the search index (%s)", store, exc)
+
+
+def _prune(store: Path, keep: set[str]) -> None:
+    """Cached shards of the current build are kept; so are a few others (a page changed back
+    restores its shard), up to the current count again."""
+    if not store.is_dir():
+        return
+    others = sorted((p for p in store.iterdir() if p.name not in keep), key=lambda p: p.stat().st_mtime_ns,
+                    reverse=True)
+    for old in others[max(len(keep), 1):]:
+        shutil.rmtree(old, ignore_errors=True)

@@ -43,7 +43,7 @@ class BuildState:
     summaries: dict = field(default_factory=dict)  # file name -> [size, mtime_ns, ino, meta, body, edited]
     pages: dict = field(default_factory=dict)  # output path -> render key
     outputs: list = field(default_factory=list)  # every output file but the search index
-    search: str = ""  # key of the pages the search index was built from
+    search: dict = field(default_factory=dict)  # search index shard folder -> key of its pages
 
 
 def _tree(h, root: Path, newest: list[int]) -> None:

@@ -142,6 +142,51 @@ def test_search_for_a_chinese_word_finds_the_seed(served, browser):
 
 
 
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory):
+    """The browser site with its search index split into one shard per article or so."""
+    import generator.search as search
+    from conftest import REPO, SiteDir
+
+    site = SiteDir(tmp_path_factory.mktemp("sharded") / "site", "https://example.github.io/digest/")
+    site.add("seed.txt", (REPO / "content" / "articles" / "ettoday-critical-minerals.txt").read_bytes())
+    site.add_fixture("aukus-submarines.md")
+    site.add_fixture("pension-reform.md")
+    size, search.SHARD_PAGES = search.SHARD_PAGES, 1
+    try:
+        site.build()
+    finally:
+        search.SHARD_PAGES = size
+    server = serve_folder(site.output, "/digest/")
+    yield site, f"http://127.0.0.1:{server.server_address[1]}/digest/"
+    server.shutdown()
+
+
+def test_search_merges_every_shard_of_the_index(sharded, browser, monkeypatch):
+    """Articles indexed in different bundles are found from the one search page (mergeIndex)."""
+    import generator.search as search
+
+    site, base = sharded
+    monkeypatch.setattr(search, "SHARD_PAGES", 1)  # as the site was built
+    shards = search.shard_pages(site.files())
+    found_in: set[str] = set()
+    for query, title in (("稀土", SEED_TITLE), ("submarine", "AUKUS partners agree on submarine rotations")):
+        events = new_events()
+        context, page = _open(browser, base + "search/?q=" + quote(query), VIEWPORTS["desktop"], events)
+        try:
+            page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+            links = page.locator(".pagefind-ui__result-link")
+            results = dict(zip(links.all_inner_texts(), (links.nth(i).get_attribute("href") for i in range(links.count()))))
+        finally:
+            context.close()
+        assert events["console"] == [] and events["foreign"] == []
+        href = next(h for t, h in results.items() if title in t)
+        page_path = href[len("/digest/"):] + "index.html"
+        found_in.update(folder for folder, pages in shards.items() if page_path in pages)
+    assert len(shards) >= 2 and len(found_in) == 2  # the two articles, from two bundles
+
+
 # --- the payload corpus in a browser -----------------------------------------------------------
 
 # Every element of the live DOM (after the page's own scripts ran): no event-handler attribute, no

@@ -142,13 +142,13 @@ def test_search_index_comes_back_from_the_cache_and_a_damaged_copy_is_rebuilt(si
     first = {p: d for p, d in site.files().items() if p.startswith("pagefind/")}
     assert first
     calls: list[str] = []
-    real = search.index_search
+    real = search.index_shard
 
-    def counting(folder, language):
+    def counting(folder, shard, language):
         calls.append(language)
-        return real(folder, language)
+        return real(folder, shard, language)
 
-    monkeypatch.setattr(search, "index_search", counting)
+    monkeypatch.setattr(search, "index_shard", counting)
     shutil.rmtree(site.config().output_dir)
     site.build()
     assert calls == [] and {p: d for p, d in site.files().items() if p.startswith("pagefind/")} == first
@@ -168,8 +168,8 @@ def test_a_restored_search_index_damaged_in_the_site_is_not_served_again(site, m
     shutil.rmtree(site.config().output_dir)
     site.build()  # restored from the cache
     calls: list[str] = []
-    real = search.index_search
-    monkeypatch.setattr(search, "index_search", lambda folder, language: calls.append(language) or real(folder, language))
+    real = search.index_shard
+    monkeypatch.setattr(search, "index_shard", lambda folder, shard, language: calls.append(language) or real(folder, shard, language))
     damaged = next((site.config().output_dir / "pagefind").rglob("*.pf_fragment"))
     with open(damaged, "r+b") as fh:  # in place, as a stray tool would
         fh.write(b"garbage")
@@ -287,3 +287,40 @@ def test_the_dev_server_reuses_the_state_it_saved_but_not_one_written_by_another
     text = state_path(config).read_text(encoding="utf-8").replace('"articles":7', '"articles":8')
     state_path(config).write_text(text, encoding="utf-8")  # another build (make site) saved its own
     assert load_state(config, reuse=True).articles == 8
+
+
+def test_search_shards_cover_every_article_page_once_and_stay_put():
+    paths = [f"articles/a{i}/index.html" for i in range(2500)] + ["index.html", "topics/aukus/index.html"]
+    shards = search.shard_pages(paths)
+    assert search.shard_count(2500) == 4 and search.shard_count(1000) == 1 and search.shard_count(1001) == 2
+    assert sorted(p for pages in shards.values() for p in pages) == sorted(paths[:2500])
+    assert all(len(pages) < 1000 for pages in shards.values())
+    # one more article moves no other page to another shard (the count is unchanged)
+    grown = search.shard_pages(paths + ["articles/new/index.html"])
+    moved = {p for folder, pages in shards.items() for p in pages if p not in grown[folder]}
+    assert moved == set()
+
+
+def test_an_edit_reindexes_only_its_search_shard(site, monkeypatch):
+    """Small shards (one article page each at most, about): the search page merges every bundle,
+    an edited article re-indexes its own shard alone, the other bundles keep their files."""
+    monkeypatch.setattr(search, "SHARD_PAGES", 1)
+    fill(site)
+    site.build()
+    out = site.config().output_dir
+    page = site.read("search/index.html")
+    bundles = sorted(p.name for p in (out / "pagefind").iterdir())
+    assert len(bundles) >= 2 and all((out / "pagefind" / b / "pagefind-entry.json").is_file() for b in bundles)
+    assert all(f"/pagefind/{b}/" in page for b in bundles)
+    calls: list[tuple[str, ...]] = []
+    real = search.index_shard
+    monkeypatch.setattr(search, "index_shard",
+                        lambda folder, shard, language: calls.append(shard.pages) or real(folder, shard, language))
+    before = {b: (out / "pagefind" / b / "pagefind-entry.json").stat().st_ino for b in bundles}
+    path = site.articles / "world" / "short.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Monday", "Tuesday"), encoding="utf-8")
+    site.build()
+    edited = next(p for p, data in site.files().items() if p.startswith("articles/") and b"Tuesday" in data)
+    assert len(calls) == 1 and edited in calls[0]
+    after = {b: (out / "pagefind" / b / "pagefind-entry.json").stat().st_ino for b in bundles}
+    assert sum(before[b] != after[b] for b in bundles) == 1

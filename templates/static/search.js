@@ -3,9 +3,16 @@
 (function () {
   var box = document.getElementById("search");
   if (!box || typeof PagefindUI === "undefined") return;
+  // The index is split into shards (generator/search.py): the first bundle is loaded, the others
+  // merged into its results.
+  var baseUrl = box.getAttribute("data-base-url") || "/";
+  var merge = (box.getAttribute("data-merge") || "").split(" ").filter(Boolean)
+    .map(function (path) { return { bundlePath: path, baseUrl: baseUrl }; });
   var ui = new PagefindUI({
     element: "#search",
-    baseUrl: box.getAttribute("data-base-url") || "/",
+    bundlePath: box.getAttribute("data-bundle") || undefined,
+    baseUrl: baseUrl,
+    mergeIndex: merge,
     showImages: false,
     resetStyles: false
   });
