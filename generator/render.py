@@ -220,13 +220,13 @@ class Views:
     """Entry -> the dict templates see (summary rendered to HTML once per entry per build)."""
 
     def __init__(self):
-        self._done: dict[int, dict] = {}
+        self._done: dict[str, dict] = {}  # by slug: unique within a build, and kept across pickling
 
     def __call__(self, value):
         if isinstance(value, Entry):
-            view = self._done.get(id(value))
+            view = self._done.get(value.slug)
             if view is None:
-                view = self._done[id(value)] = entry_view(value)
+                view = self._done[value.slug] = entry_view(value)
             return view
         if isinstance(value, list) and value and isinstance(value[0], Entry):
             return [self(v) for v in value]
@@ -320,7 +320,7 @@ def setup(config: SiteConfig) -> tuple[jinja2.Environment, dict, str]:
 
 
 def render_articles(config: SiteConfig, entries: list[Entry]) -> list[OutputFile]:
-    """The pages of these articles alone, as render_site makes them (digest serve renders an
+    """The pages of these articles alone, as a full build makes them (digest serve renders an
     edited article's page first, before the listings it appears on)."""
     env, shared, _ = setup(config)
     site_feeds = feed_links(config, "", config.title)
@@ -372,43 +372,83 @@ def plan_site(config: SiteConfig, entries: list[Entry], previous: dict[str, str]
     return SitePlan(files, keys, todo, env, shared, config)
 
 
-def render_site(config: SiteConfig, entries: list[Entry], previous: dict[str, str] | None = None
-                ) -> tuple[list[OutputFile], dict[str, str]]:
-    """(files, keys): every output file, rendered pages in memory, and each page's key. A page not
-    rendered again (see plan_site) has data None: keep its file."""
-    plan = plan_site(config, entries, previous)
-    done: dict[str, bytes] = {}
-    plan.render_into(lambda path, data: done.__setitem__(path, data) or True)
-    return [OutputFile(f.path, done.get(f.path, f.data)) for f in plan.files], plan.keys
-
-
 # Below this many pages, starting worker processes costs more than rendering here (measured: about
-# 1.3 ms a page, 15-30 ms to fork a worker).
+# 1 ms a page; a worker costs ~0.3 s to start and compile the templates).
 MIN_PARALLEL_PAGES = 300
-_JOB: tuple | None = None  # what forked render workers inherit: (env, config, specs, shared, sink, views)
+# Pages a worker is sent at once.
+RENDER_CHUNK = 250
 last_jobs = 1  # processes the last render_pages used (for tests and benchmarks)
+_WORKER: tuple | None = None  # a render worker's (env, config, shared, sink, views)
 
 
-def _render_chunk(indices: list[int]) -> list[bool]:
-    env, config, specs, shared, sink, views = _JOB  # views: one per process, kept across its chunks
-    return [sink(specs[i].path, render_page(env, config, specs[i], shared, views).data) for i in indices]
+def _start_worker(config: SiteConfig, shared: dict, sink: Sink) -> None:
+    global _WORKER
+    _WORKER = (make_env(config.templates_dir), config, shared, sink, Views())
+
+
+def _render_specs(specs: list[PageSpec]) -> list[bool]:
+    env, config, shared, sink, views = _WORKER
+    return [sink(spec.path, render_page(env, config, spec, shared, views).data) for spec in specs]
+
+
+def _worker_context():
+    """Render workers start from a small, clean process (multiprocessing's forkserver, with this
+    module preloaded), never forked from the build: a build holding a site's records in memory
+    made every forked worker copy the pages it touched (measured at 10,000 articles: 15 s of
+    system time in page faults). The records a worker needs are sent to it (pickled)."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["generator.render"])
+    return context
+
+
+def stop_worker_server(context) -> None:
+    """Stop the forkserver and wait for it: its workers' time and memory then count as this
+    process's children (wait4, `time`), as a forked pool's do; the next large render starts it
+    again (~0.3 s, less than one page in a hundred here)."""
+    if context.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:
+        try:
+            stop()
+        except OSError:
+            pass
 
 
 def render_pages(env: jinja2.Environment, config: SiteConfig, specs: list[PageSpec], shared: dict,
                  sink: Sink) -> list[bool]:
-    """Render each page and hand its bytes to `sink`, in order; returns what sink returned. Over
-    forked processes for large batches (a page is a pure function of its spec, so the bytes equal a
-    serial render), else here. Workers inherit the environment, specs and sink (set in _JOB before
-    forking), receive index lists and send back one flag a page."""
-    global _JOB, last_jobs
-    from .workers import map_in_forks
+    """Render each page and hand its bytes to `sink` (in the process that rendered it), in order;
+    returns what sink returned. Over worker processes for large batches (a page is a pure function
+    of its spec, so the bytes equal a serial render), else here. Workers are sent the page specs in
+    chunks and send back one flag a page; `sink` must pickle (a module-level function or partial)."""
+    global last_jobs
+    from .workers import worker_count
 
-    _JOB = (env, config, specs, shared, sink, Views())
+    jobs = min(worker_count(), len(specs))
+    if len(specs) < MIN_PARALLEL_PAGES or jobs < 2:
+        last_jobs = 1
+        views = Views()
+        return [sink(spec.path, render_page(env, config, spec, shared, views).data) for spec in specs]
+    # Listings first in the order: spread them over the chunks, so no worker gets all the heavy pages.
+    count = max(jobs, -(-len(specs) // RENDER_CHUNK))
+    chunks = [specs[i::count] for i in range(count)]
+    context = _worker_context()
     try:
-        flags, last_jobs = map_in_forks(_render_chunk, list(range(len(specs))), MIN_PARALLEL_PAGES)
-        return flags
+        with context.Pool(jobs, initializer=_start_worker, initargs=(config, shared, sink)) as pool:
+            parts = pool.map(_render_specs, chunks, chunksize=1)
     finally:
-        _JOB = None
+        stop_worker_server(context)
+    last_jobs = jobs
+    flags: dict[str, bool] = {}
+    for chunk, part in zip(chunks, parts):
+        flags.update(zip((spec.path for spec in chunk), part))
+    return [flags[spec.path] for spec in specs]
 
 
 def sitemap(config: SiteConfig, specs: list[PageSpec]) -> OutputFile:

@@ -22,10 +22,12 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DigestError
+from .workers import worker_count
 from .write import swap_in
 
 log = logging.getLogger(__name__)
@@ -114,7 +116,7 @@ def index_shard(site: Path, shard: Shard, language: str) -> None:
             link = source / page
             link.parent.mkdir(parents=True, exist_ok=True)
             _link(str(site / page), str(link))
-        cmd = [sys.executable, "-m", "pagefind", "--site", str(source), "--output-path", str(fresh), "--quiet",
+        cmd = [*pagefind_command(), "--site", str(source), "--output-path", str(fresh), "--quiet",
                "--force-language", language]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -127,6 +129,20 @@ def index_shard(site: Path, shard: Shard, language: str) -> None:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise SearchIndexError("search index not built: " + " / ".join(tail))
     _swap_in(fresh, target)
+
+
+def pagefind_command() -> list[str]:
+    """The Pagefind binary that pagefind[extended] installs, run directly (its `python -m pagefind`
+    wrapper costs a Python start per shard); the wrapper where the binary is not found."""
+    try:
+        import pagefind_bin_extended
+
+        binary = Path(pagefind_bin_extended.__file__).parent / "pagefind_extended"
+        if binary.is_file() and os.access(binary, os.X_OK):
+            return [str(binary)]
+    except ImportError:
+        pass
+    return [sys.executable, "-m", "pagefind"]
 
 
 def _swap_in(fresh: Path, index: Path) -> None:
@@ -189,14 +205,17 @@ def index_search_cached(site: Path, language: str, shards: list[Shard], previous
         for old in root.iterdir():
             if old.name not in wanted:
                 shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
-    for shard in shards:
-        target = site / shard.folder
-        if previous.get(shard.folder) == shard.key and target.is_dir():
-            continue
-        if _restore(store / shard.key, target):
-            continue
+    todo = [s for s in shards if not (previous.get(s.folder) == s.key and (site / s.folder).is_dir())
+            and not _restore(store / s.key, site / s.folder)]
+
+    def build(shard: Shard) -> None:
         index_shard(site, shard, language)
-        _keep(target, store, shard.key)
+        _keep(site / shard.folder, store, shard.key)
+
+    # One Pagefind per core (each is a separate process; most of a shard's time is Pagefind's own).
+    with ThreadPoolExecutor(max_workers=max(1, min(worker_count(), len(todo)))) as pool:
+        for _ in pool.map(build, todo):  # raises the first failure
+            pass
     _prune(store, {s.key for s in shards})
 
 

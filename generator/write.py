@@ -214,6 +214,10 @@ def recover_output(out: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
+def _put_atomic(out: Path, path: str, data: bytes) -> bool:
+    return write_bytes_atomic(out / path, data)
+
+
 def update_in_place(files: list[OutputFile], out: Path, previous: list[str], keep: str | None = None,
                     render: Render | None = None) -> WriteReport:
     """The dev server's write: only changed files, each replaced atomically, in the live folder, and
@@ -221,7 +225,7 @@ def update_in_place(files: list[OutputFile], out: Path, previous: list[str], kee
     are never half-written, but the folder changes file by file (`digest build` swaps it whole).
     `render` as for write_site."""
     check_collisions(files)
-    rendered = render(lambda path, data: write_bytes_atomic(out / path, data)) if render is not None else {}
+    rendered = render(functools.partial(_put_atomic, out)) if render is not None else {}
     wanted = {f.path for f in files}
     changed: list[str] = []
     unchanged = 0
