@@ -93,7 +93,7 @@ class Heads:
         self.path = Path(folder) / f"heads-{fingerprint[:32]}.json"
         self.folder = Path(folder)
         self._raw: dict[str, dict] = {}
-        self._served: dict[str, Digested] = {}  # what get() returned, by digest: saved as read
+        self._served: dict[str, Digested] = {}  # what get() returned, by digest (popped from _raw)
         self._read = False
 
     def _load(self) -> None:
@@ -110,7 +110,7 @@ class Heads:
     def get(self, digest: str) -> Digested | None:
         if not self._read:
             self._load()
-        data = self._raw.get(digest)
+        data = self._raw.pop(digest, None)  # decoded once: the JSON data is not kept beside it
         if data is None:
             return None
         try:
@@ -121,22 +121,28 @@ class Heads:
             log.warning("%s: damaged head of %s, reading its full record (%s)", self.path, digest[:12], exc)
             return None
 
+    def note(self, digest: str, item: Digested) -> None:
+        """An item this process kept in memory since it last read or wrote this file (digest
+        serve): as good as read from it, so an unchanged set of items does not rewrite the file."""
+        self._served[digest] = item
+
     def save(self, items: dict[str, Digested]) -> None:
         """Keep the heads of exactly these items (digest -> record); an item without a reading time
         is left out (its text would be needed). Written only when it differs; old files removed."""
         if not self._read:
             self._load()
-        fresh = {d: self._raw[d] if self._served.get(d) is item else encode_head(item)
-                 for d, item in sorted(items.items()) if item.minutes}
-        if fresh == self._raw and self.path.exists():
-            return
+        kept = {d: item for d, item in items.items() if item.minutes}
+        if not self._raw and kept.keys() == self._served.keys() and self.path.exists() \
+                and all(self._served[d] is item for d, item in kept.items()):
+            return  # every head was read and is kept as read, and there is no other
+        fresh = {d: encode_head(item) for d, item in sorted(kept.items())}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
             tmp.write_text(json.dumps({"version": HEADS_VERSION, "heads": fresh}, ensure_ascii=False,
                                       sort_keys=True, separators=(",", ":")), encoding="utf-8")
             os.replace(tmp, self.path)
-            self._raw = fresh
+            self._raw, self._served = {}, kept  # as if every head had just been read
             for old in self.folder.glob("heads-*.json"):
                 if old != self.path:
                     old.unlink(missing_ok=True)

@@ -77,7 +77,9 @@ def process_sources(sources: list[Source], config: SiteConfig, report: BuildRepo
         if s.digest in found:
             continue
         item = cache.remembered(s.digest)
-        if item is None:
+        if item is not None:
+            heads.note(s.digest, item)
+        else:
             item = heads.get(s.digest)
             if item is not None:
                 cache.remember_head(s.digest, item)

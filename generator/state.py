@@ -4,6 +4,8 @@ Three things are kept in `<cache>/state.json`:
 - a stat signature of every input (articles, summaries, templates, the generator's own code, the
   configuration, the output folder's identity). When it is unchanged the build returns at once, as
   make and git's index do; the report lines of that build are repeated, so `--strict` stays honest.
+  (The signature and those lines are also written to the small `last-build.json`, which is all a
+  no-op build reads.)
   A file whose mtime falls within the file system's timestamp tick of the moment it was seen could
   still change unseen ("racy git"): then no signature is recorded and the next build checks content.
 - the digest of each article file by its stat, so unchanged files are not read and hashed again;
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 
 STATE_VERSION = 1
 STATE_FILE = "state.json"
+LAST_BUILD_FILE = "last-build.json"  # the no-op check's part of the state (see save_state)
 # Coarse file timestamps advance in ticks (a jiffy: 4 ms at HZ=250); a file stamped this close to
 # the moment its stat was taken may have changed again within the same tick.
 RACY_NS = 50_000_000
@@ -161,28 +164,63 @@ def load_state(config, reuse: bool = False) -> BuildState:
         return BuildState()
 
 
+def _last_build_path(config) -> Path:
+    return Path(config.cache_dir) / LAST_BUILD_FILE
+
+
 def save_state(config, state: BuildState) -> None:
+    """Write the state, then the small file the no-op check reads (its signature and report lines),
+    removed first so that it never vouches for an older state."""
     path = state_path(config)
+    last = _last_build_path(config)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        last.unlink(missing_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         # vars(), not asdict(): the fields are plain JSON data already, and asdict's deep copy of
         # every summary's front matter was most of the time of saving (0.7 s at 2,000 articles).
-        tmp.write_text(json.dumps({"version": STATE_VERSION, **vars(state)}, ensure_ascii=False,
-                                  sort_keys=True, separators=(",", ":")), encoding="utf-8")
+        # json.dump writes in pieces: no second copy of a file of megabytes in memory.
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump({"version": STATE_VERSION, **vars(state)}, fh, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"))
         os.replace(tmp, path)
         _SAVED[path] = (_file_stat(path), state)
+        if state.signature:
+            tmp = last.with_name(f".{last.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"version": STATE_VERSION, "signature": state.signature,
+                                       "articles": state.articles, "skipped": state.skipped,
+                                       "warnings": state.warnings, "pages": len(state.pages)},
+                                      ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, last)
     except OSError as exc:
         log.warning("%s: cannot write build state (%s); the next build checks everything", path, exc)
 
 
-def nothing_changed(config) -> BuildState | None:
-    """The last build's state when no input changed since it, else None."""
-    state = load_state(config)
-    if not state.signature:
+@dataclass
+class LastBuild:
+    """What the no-op check needs of the last build: a few hundred bytes, where the state holds
+    megabytes at 10,000 articles (reading it was most of a no-op build)."""
+
+    signature: str = ""
+    articles: int = 0
+    skipped: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    pages: int = 0
+
+
+def nothing_changed(config) -> LastBuild | None:
+    """The last build's report when no input changed since it, else None."""
+    try:
+        data = json.loads(_last_build_path(config).read_text(encoding="utf-8"))
+        if data.pop("version", None) != STATE_VERSION:
+            return None
+        last = LastBuild(**data)
+    except (OSError, ValueError, TypeError):
+        return None  # missing or unreadable: a build checks everything
+    if not last.signature:
         return None
     sigs, _ = signatures(config)
-    return state if combine(sigs) == state.signature else None
+    return last if combine(sigs) == last.signature else None
 
 
 def unchanged_report(config):
@@ -191,9 +229,9 @@ def unchanged_report(config):
     from .records import BuildReport  # light: dataclasses only
 
     started = time.perf_counter()
-    state = nothing_changed(config)
-    if state is None:
+    last = nothing_changed(config)
+    if last is None:
         return None
-    return BuildReport(articles=state.articles, cached=state.articles,
-                       skipped=[tuple(s) for s in state.skipped], warnings=[tuple(w) for w in state.warnings],
-                       unchanged=len(state.pages), seconds=time.perf_counter() - started)
+    return BuildReport(articles=last.articles, cached=last.articles,
+                       skipped=[tuple(s) for s in last.skipped], warnings=[tuple(w) for w in last.warnings],
+                       unchanged=last.pages, seconds=time.perf_counter() - started)

@@ -324,3 +324,20 @@ def test_an_edit_reindexes_only_its_search_shard(site, monkeypatch):
     assert len(calls) == 1 and edited in calls[0]
     after = {b: (out / "pagefind" / b / "pagefind-entry.json").stat().st_ino for b in bundles}
     assert sum(before[b] != after[b] for b in bundles) == 1
+
+
+def test_a_no_op_build_reads_only_the_small_last_build_file(site, capsys):
+    """The no-op check reads last-build.json, not the state (megabytes at 10,000 articles); a build
+    that changes something removes it before writing the state, so it never vouches for another."""
+    from generator.state import state_path
+
+    fill(site)
+    assert cli_build(site) == 0
+    state = state_path(site.config())
+    state.write_text("not json", encoding="utf-8")  # unread by a no-op build
+    capsys.readouterr()
+    assert cli_build(site) == 0 and "Nothing changed since the last build: 3 articles" in capsys.readouterr().out
+    site.add("late.md", "---\ntitle: Late\n---\n\nA late article about rare earth magnets and export controls.\n")
+    assert cli_build(site) == 0
+    assert "Nothing changed" not in capsys.readouterr().out and load_state(site.config()).articles == 4
+    assert cli_build(site) == 0 and "Nothing changed since the last build: 4 articles" in capsys.readouterr().out
