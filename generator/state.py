@@ -87,8 +87,8 @@ def signatures(config, parts: tuple[str, ...] = PARTS) -> tuple[dict[str, str], 
     newest = [0]
     for part in parts:
         h = sha256(f"{part} v{STATE_VERSION}\n".encode())
-        if part == "config":
-            h.update(repr(config).encode("utf-8", "surrogateescape"))
+        if part == "config":  # what the configuration is made from (config.load_config)
+            h.update((config.source or repr(config)).encode("utf-8", "surrogateescape"))
         elif part == "code":
             _tree(h, PACKAGE, newest)
         elif part == "output":

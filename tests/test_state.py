@@ -341,3 +341,18 @@ def test_a_no_op_build_reads_only_the_small_last_build_file(site, capsys):
     assert cli_build(site) == 0
     assert "Nothing changed" not in capsys.readouterr().out and load_state(site.config()).articles == 4
     assert cli_build(site) == 0 and "Nothing changed since the last build: 4 articles" in capsys.readouterr().out
+
+
+def test_a_no_op_check_does_not_compile_the_topic_rules_but_sees_them_change(site, monkeypatch, capsys):
+    import generator.classify as classify
+
+    fill(site)
+    assert cli_build(site) == 0
+    real = classify.parse_topics
+    monkeypatch.setattr(classify, "parse_topics", lambda *a: (_ for _ in ()).throw(AssertionError("parsed")))
+    capsys.readouterr()
+    assert cli_build(site) == 0 and "Nothing changed" in capsys.readouterr().out
+    monkeypatch.setattr(classify, "parse_topics", real)
+    text = site.config_path.read_text(encoding="utf-8")
+    site.config_path.write_text(text + "\n# a comment changes nothing but the bytes\n", encoding="utf-8")
+    assert cli_build(site) == 0 and "Nothing changed" not in capsys.readouterr().out
