@@ -98,9 +98,28 @@ def _check_kept(target: Path, f: OutputFile) -> None:
 def _stage(out: Path) -> Path:
     stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.build-"))
     if out.is_dir():
-        shutil.rmtree(stage)
-        shutil.copytree(out, stage, copy_function=os.link, symlinks=True)
+        _link_tree(out, stage)
     return stage
+
+
+def _link_tree(src: Path, dst: Path) -> None:
+    """Fill the empty folder `dst` with hard links to every file under `src` (symlinks copied as
+    symlinks): one mkdir a folder, one link a file, file types from the directory entries. No
+    folder times and modes are copied: shutil.copytree's copystat and per-entry stat calls were
+    half of staging a site of 11,000 pages."""
+    stack = [(os.fspath(src), os.fspath(dst))]
+    while stack:
+        source, target = stack.pop()
+        with os.scandir(source) as entries:
+            for entry in entries:
+                into = os.path.join(target, entry.name)
+                if entry.is_symlink():
+                    os.symlink(os.readlink(entry.path), into)
+                elif entry.is_dir(follow_symlinks=False):
+                    os.mkdir(into)
+                    stack.append((entry.path, into))
+                else:
+                    os.link(entry.path, into)
 
 
 def _relpaths(root: Path) -> set[str]:
