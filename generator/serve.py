@@ -26,7 +26,7 @@ from .config import SiteConfig, load_config
 from .errors import ConfigError
 from .livereload import EVENTS_PATH, KEEPALIVE_SECONDS, RELOAD_JS, SCRIPT_PATH, Broadcaster, inject_script
 from .records import Source
-from .render import url_of
+from .render import make_env, url_of
 from .watch import Watcher
 
 log = logging.getLogger(__name__)
@@ -151,6 +151,7 @@ class Rebuilder:
         changed, their pages are written and reloaded first (pipeline.render_edited_first), even
         while the last build's search index is still being made. The full build waits for that,
         and leaves its own search index to a thread, so the next save is not kept waiting."""
+        called = time.perf_counter()
         with self.lock:
             started = time.perf_counter()
             try:
@@ -158,15 +159,18 @@ class Rebuilder:
             except ConfigError as exc:
                 return self._failed(str(exc))
             self._edited_first(config, changed)
+            log.debug("rebuild: waited %.3f s for the last build, edited pages in %.3f s",
+                      started - called, time.perf_counter() - started)
             self.wait_for_index()
+            log.debug("rebuild: waited for the last search index until %.3f s", time.perf_counter() - started)
             try:
                 report = pipeline.build(config, serving=True)
             except Exception as exc:  # a broken template, an output collision, a full disk...
                 log.debug("build traceback", exc_info=True)
                 return self._failed("".join(traceback.format_exception_only(type(exc), exc)).strip())
             self.summary_of, self.ok = report.summary_of, True
+            self.after_build()  # before the reload: the build's work is done once the watcher knows its writes
             self.events.publish("reload", paths=self._urls(config, report.changed))
-            self.after_build()
             for name, reason in report.skipped:
                 print(f"{name}: skipped: {reason}", file=sys.stderr)
             print(f"Rebuilt {report.articles} articles ({report.cached} cached), {len(report.skipped)} skipped, "
@@ -209,9 +213,17 @@ class Rebuilder:
             return None
         return tuple(config.base_path + url_of(p) for p in changed if p.endswith(".html"))
 
-    def warm_up(self, rules: tuple) -> None:
-        """Load the extractors' models now (holding the build lock: a save waits, as it would anyway)."""
+    def warm_up(self, config: SiteConfig) -> None:
+        """Load the extractors' models and compile the templates now (holding the build lock: a
+        save waits, as it would anyway), so the first save's page is as quick as the next ones."""
+        rules = config.topics
         with self.lock:
+            try:
+                env = make_env(config.templates_dir)
+                for name in env.list_templates(filter_func=lambda n: n.endswith(".html") and "/" not in n):
+                    env.get_template(name)
+            except Exception:  # a broken template: the builds report it
+                log.debug("warm-up of the templates failed", exc_info=True)
             for n, data in enumerate(WARM_UP):
                 source = Source(path=Path(f"warm-up-{n}.md"), rel=f"warm-up-{n}.md", kind="markdown",
                                 digest=hashlib.sha256(data).hexdigest(), data=data)
@@ -266,7 +278,7 @@ def start_server(config_path: Path, port: int = 8000, base_url: str | None = Non
     thread = threading.Thread(target=server.serve_forever, name="digest-serve", daemon=True)
     thread.start()
     watcher.start()
-    warm = threading.Thread(target=rebuilder.warm_up, args=(config.topics,), name="digest-warm-up", daemon=True)
+    warm = threading.Thread(target=rebuilder.warm_up, args=(config,), name="digest-warm-up", daemon=True)
     warm.start()
     port = server.server_address[1]
     url = f"http://127.0.0.1:{port}{config.base_path}"

@@ -31,17 +31,30 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, 
 SEED_TITLE = "降低對中國稀土依賴　美國、澳洲簽署「關鍵礦產協議」"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def _serve_three_articles(folder: Path, shard_pages: int | None = None):
+    """The seed and two fixtures, built (with that many article pages a search shard, if given) and
+    served under /digest/: (site, base URL, server)."""
+    import generator.search as search
     from conftest import REPO, SiteDir
 
-    site = SiteDir(tmp_path_factory.mktemp("browser") / "site", "https://example.github.io/digest/")
+    site = SiteDir(folder / "site", "https://example.github.io/digest/")
     site.add("seed.txt", (REPO / "content" / "articles" / "ettoday-critical-minerals.txt").read_bytes())
     site.add_fixture("aukus-submarines.md")
     site.add_fixture("pension-reform.md")
-    site.build()
+    size = search.SHARD_PAGES
+    search.SHARD_PAGES = shard_pages or size
+    try:
+        site.build()
+    finally:
+        search.SHARD_PAGES = size
     server = serve_folder(site.output, "/digest/")
-    yield site, f"http://127.0.0.1:{server.server_address[1]}/digest/"
+    return site, f"http://127.0.0.1:{server.server_address[1]}/digest/", server
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    site, base, server = _serve_three_articles(tmp_path_factory.mktemp("browser"))
+    yield site, base
     server.shutdown()
 
 
@@ -146,20 +159,8 @@ def test_search_for_a_chinese_word_finds_the_seed(served, browser):
 @pytest.fixture(scope="module")
 def sharded(tmp_path_factory):
     """The browser site with its search index split into one shard per article or so."""
-    import generator.search as search
-    from conftest import REPO, SiteDir
-
-    site = SiteDir(tmp_path_factory.mktemp("sharded") / "site", "https://example.github.io/digest/")
-    site.add("seed.txt", (REPO / "content" / "articles" / "ettoday-critical-minerals.txt").read_bytes())
-    site.add_fixture("aukus-submarines.md")
-    site.add_fixture("pension-reform.md")
-    size, search.SHARD_PAGES = search.SHARD_PAGES, 1
-    try:
-        site.build()
-    finally:
-        search.SHARD_PAGES = size
-    server = serve_folder(site.output, "/digest/")
-    yield site, f"http://127.0.0.1:{server.server_address[1]}/digest/"
+    site, base, server = _serve_three_articles(tmp_path_factory.mktemp("sharded"), shard_pages=1)
+    yield site, base
     server.shutdown()
 
 
