@@ -6,6 +6,7 @@ import hashlib
 import logging
 import time
 from dataclasses import replace
+from typing import Callable
 
 from .cache import Cache, Heads, code_fingerprint
 from .classify import classify_article
@@ -28,6 +29,11 @@ from .workers import classify_items, digest_sources
 from .write import update_in_place, write_bytes_atomic, write_site
 
 log = logging.getLogger(__name__)
+
+
+def _go_on() -> None:
+    """An epilogue's `pause`: called between its steps; the dev server's blocks while it makes an
+    edited article's page, so that page does not share the interpreter with the epilogue."""
 
 
 def rules_key(rules: tuple) -> str:
@@ -155,8 +161,9 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
         if config.search:
             index_search_cached(site, language, shards, old.search, config.cache_dir)
 
-    def remember() -> None:
-        save_state(config, BuildState(
+    def remember(pause: Callable[[], None] = _go_on) -> None:
+        pause()
+        save_state(config, pause=pause, state=BuildState(
             signature="" if serving else final_signature(config, before, summaries_signature),
             articles=report.articles,
             skipped=[list(s) for s in report.skipped],
@@ -172,9 +179,10 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
         written = update_in_place(files, config.output_dir, old.outputs, keep=INDEX_DIR + "/",
                                   render=plan.render_into)
 
-        def epilogue() -> None:
+        def epilogue(pause: Callable[[], None] = _go_on) -> None:
+            pause()
             index(config.output_dir)
-            remember()
+            remember(pause)
 
         report.epilogue = epilogue
     else:

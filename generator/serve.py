@@ -135,6 +135,10 @@ WARM_UP = (
 )
 
 
+# The longest an epilogue (search index, build state) waits for a save's pages before going on.
+PAUSE_SECONDS = 5
+
+
 class Rebuilder:
     """Loads site.toml and builds, one build at a time; publishes the outcome to open pages."""
 
@@ -145,6 +149,8 @@ class Rebuilder:
         self.summary_of: dict[str, Path] = {}  # saved file -> its summary file, as of the last build
         self.ok = False  # the last build succeeded
         self._index: threading.Thread | None = None  # the last build's epilogue
+        self._quiet = threading.Event()  # clear while a save's own pages are being made
+        self._quiet.set()
 
     def rebuild(self, changed: frozenset[Path] = frozenset()) -> bool:
         """Build; `changed` (from the watcher): when only saved articles the site already shows
@@ -152,6 +158,13 @@ class Rebuilder:
         while the last build's search index is still being made. The full build waits for that,
         and leaves its own search index to a thread, so the next save is not kept waiting."""
         called = time.perf_counter()
+        self._quiet.clear()  # the last build's epilogue pauses until the edited pages are written
+        try:
+            return self._rebuild(changed, called)
+        finally:
+            self._quiet.set()
+
+    def _rebuild(self, changed: frozenset[Path], called: float) -> bool:
         with self.lock:
             started = time.perf_counter()
             try:
@@ -161,6 +174,7 @@ class Rebuilder:
             self._edited_first(config, changed)
             log.debug("rebuild: waited %.3f s for the last build, edited pages in %.3f s",
                       started - called, time.perf_counter() - started)
+            self._quiet.set()
             self.wait_for_index()
             log.debug("rebuild: waited for the last search index until %.3f s", time.perf_counter() - started)
             try:
@@ -184,7 +198,7 @@ class Rebuilder:
     def _finish(self, epilogue) -> None:
         """The search index and the build state, after open pages were told to reload."""
         try:
-            epilogue()
+            epilogue(lambda: self._quiet.wait(PAUSE_SECONDS))
         except Exception as exc:  # the search index failed: the pages are fine, say so
             log.debug("epilogue traceback", exc_info=True)
             self._failed("".join(traceback.format_exception_only(type(exc), exc)).strip(), build=False)

@@ -168,7 +168,7 @@ def _last_build_path(config) -> Path:
     return Path(config.cache_dir) / LAST_BUILD_FILE
 
 
-def save_state(config, state: BuildState) -> None:
+def save_state(config, state: BuildState, pause=None) -> None:
     """Write the state, then the small file the no-op check reads (its signature and report lines),
     removed first so that it never vouches for an older state."""
     path = state_path(config)
@@ -180,9 +180,14 @@ def save_state(config, state: BuildState) -> None:
         # vars(), not asdict(): the fields are plain JSON data already, and asdict's deep copy of
         # every summary's front matter was most of the time of saving (0.7 s at 2,000 articles).
         # json.dump writes in pieces: no second copy of a file of megabytes in memory.
+        # `pause` (digest serve) is called every few thousand pieces: a page being made meanwhile
+        # gets the interpreter to itself.
+        encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump({"version": STATE_VERSION, **vars(state)}, fh, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":"))
+            for n, piece in enumerate(encoder.iterencode({"version": STATE_VERSION, **vars(state)})):
+                fh.write(piece)
+                if pause is not None and n % 4096 == 0:
+                    pause()
         os.replace(tmp, path)
         _SAVED[path] = (_file_stat(path), state)
         if state.signature:
