@@ -356,3 +356,33 @@ def test_a_no_op_check_does_not_compile_the_topic_rules_but_sees_them_change(sit
     text = site.config_path.read_text(encoding="utf-8")
     site.config_path.write_text(text + "\n# a comment changes nothing but the bytes\n", encoding="utf-8")
     assert cli_build(site) == 0 and "Nothing changed" not in capsys.readouterr().out
+
+
+def test_a_serving_build_leaves_its_epilogue_paused_until_told(site):
+    """digest serve: the epilogue (search index, build state) calls `pause` before each step, so a
+    save's own page can be made first; nothing of it is written while the pause holds."""
+    import threading
+
+    from generator.state import state_path
+
+    fill(site)
+    pipeline.build(site.config(), serving=True).epilogue()
+    saved = state_path(site.config()).read_bytes()
+    path = site.articles / "world" / "short.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Monday", "Tuesday"), encoding="utf-8")
+    report = pipeline.build(site.config(), serving=True)
+    paused, go_on = threading.Event(), threading.Event()
+
+    def pause():
+        paused.set()
+        go_on.wait(30)
+
+    worker = threading.Thread(target=report.epilogue, args=(pause,))
+    worker.start()
+    try:
+        assert paused.wait(30)
+        assert state_path(site.config()).read_bytes() == saved  # held before its first step
+    finally:
+        go_on.set()
+        worker.join(60)
+    assert state_path(site.config()).read_bytes() != saved
