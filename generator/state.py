@@ -179,7 +179,7 @@ def save_state(config, state: BuildState, pause=None) -> None:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         # vars(), not asdict(): the fields are plain JSON data already, and asdict's deep copy of
         # every summary's front matter was most of the time of saving (0.7 s at 2,000 articles).
-        # json.dump writes in pieces: no second copy of a file of megabytes in memory.
+        # Written piece by piece (iterencode): no second copy of a file of megabytes in memory.
         # `pause` (digest serve) is called every few thousand pieces: a page being made meanwhile
         # gets the interpreter to itself.
         encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -164,6 +164,17 @@ def _put(stage: Path, path: str, data: bytes) -> bool:
     return True
 
 
+def _place(f: OutputFile, root: Path, rendered: dict[str, bool], put: Callable[[Path, str, bytes], bool]) -> bool:
+    """Whether `f` changed under `root`: as its render reported, kept from the last build (data
+    None: the file must still be there), or written now through `put`."""
+    if f.path in rendered:
+        return rendered[f.path]
+    if f.data is None:
+        _check_kept(root / f.path, f)
+        return False
+    return put(root, f.path, f.data)
+
+
 def _fill(stage: Path, files: list[OutputFile], keep: str | None, rendered: dict[str, bool]) -> WriteReport:
     """Make the stage hold exactly `files` (and what is under `keep`). `rendered`: files already
     put there by the caller ({path: changed}), listed in `files` with data None."""
@@ -176,13 +187,7 @@ def _fill(stage: Path, files: list[OutputFile], keep: str | None, rendered: dict
         removed += 1
     written = unchanged = 0
     for f in files:
-        if f.path in rendered:
-            changed = rendered[f.path]
-        elif f.data is None:  # unchanged since the last build: the hard link to it stays
-            _check_kept(stage / f.path, f)
-            changed = False
-        else:
-            changed = _put(stage, f.path, f.data)
+        changed = _place(f, stage, rendered, _put)
         written += changed
         unchanged += not changed
     if removed:
@@ -249,16 +254,7 @@ def update_in_place(files: list[OutputFile], out: Path, previous: list[str], kee
     changed: list[str] = []
     unchanged = 0
     for f in files:
-        target = out / f.path
-        if f.path in rendered:
-            if rendered[f.path]:
-                changed.append(f.path)
-            else:
-                unchanged += 1
-        elif f.data is None:
-            _check_kept(target, f)
-            unchanged += 1
-        elif write_bytes_atomic(target, f.data):
+        if _place(f, out, rendered, _put_atomic):
             changed.append(f.path)
         else:
             unchanged += 1
