@@ -1,7 +1,7 @@
 """Language and script helpers shared by every stage.
 
 Chinese is analysed in one script: text is normalised once (NFKC, case-folded,
-Traditional -> Simplified with OpenCC) and segmented with jieba; what the site
+Traditional -> Simplified with OpenCC) and segmented with jieba-rs; what the site
 shows keeps the original script.
 """
 
@@ -61,18 +61,64 @@ def normalize(text: str) -> str:
     return to_simplified(unicodedata.normalize("NFKC", text).casefold())
 
 
+# The runs jieba-rs segments on their own (its RE_HAN_DEFAULT): Han characters with the CJK
+# extensions, ASCII letters and digits, and +#&._%-; anything else is a token by itself. Segmenting
+# just the runs around a place gives the same tokens there as segmenting the whole text.
+HAN_RUN_RE = re.compile(
+    "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef"
+    "\U0002f800-\U0002fa1fa-zA-Z0-9+#&._%-]+")
+# jieba (Python) cuts a run of ASCII that is not a dictionary word into words, numbers and single
+# symbols (b-52 -> b - 52; 3.5% stays whole); jieba-rs keeps the run. This restores jieba's cut.
+_ASCII_PIECE_RE = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?|.", re.S)
+_ASCII_SYMBOL_RE = re.compile(r"[+#&._%-]")
+
+
 @functools.lru_cache(maxsize=1)
 def _jieba():
-    import jieba
+    import rjieba
 
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
+    return rjieba
 
 
 def segment(text: str) -> list[str]:
-    """jieba tokens of already-normalised (Simplified) text, whitespace dropped."""
-    return [t for t in _jieba().lcut(text, HMM=True) if t.strip()]
+    """jieba tokens of already-normalised (Simplified) text, whitespace dropped.
+
+    Cut by jieba-rs (rjieba: jieba's dictionary and HMM, about 15x faster than jieba and a third of
+    its memory), with jieba's own cut of ASCII runs, so tokens are jieba's."""
+    jieba = _jieba()
+    tokens = []
+    for token in jieba.cut(text, hmm=True):
+        if not token.strip():
+            continue
+        if len(token) > 1 and token.isascii() and _ASCII_SYMBOL_RE.search(token) and not jieba.has_word(token):
+            tokens.extend(_ASCII_PIECE_RE.findall(token))
+        else:
+            tokens.append(token)
+    return tokens
+
+
+@functools.lru_cache(maxsize=1)
+def _dictionary_path() -> str:
+    """jieba's dictionary (word, frequency, part of speech per line), found without importing jieba."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("jieba's dictionary (the jieba package) is not installed")
+    return os.path.join(list(spec.submodule_search_locations)[0], "dict.txt")
+
+
+@functools.lru_cache(maxsize=4)
+def common_words(min_frequency: int) -> frozenset[str]:
+    """The words of jieba's dictionary at least this frequent (read once per process)."""
+    words = set()
+    with open(_dictionary_path(), encoding="utf-8") as f:
+        for line in f:
+            parts = line.split(" ", 2)
+            if len(parts) > 1 and parts[1].isdigit() and int(parts[1]) >= min_frequency:
+                words.add(parts[0])
+    return frozenset(words)
 
 
 def chinese_script(text: str) -> str | None:
@@ -99,12 +145,28 @@ def detect_language(text: str) -> str:
         if kana > han * 0.1:
             return "ja"
         return "zh-" + (chinese_script(sample) or "Hans")
-    import py3langid
-
-    code, _ = py3langid.classify(sample)
+    code = _cld2_language(sample)
     if code == "zh":
         return "zh-" + (chinese_script(sample) or "Hans")
     return code
+
+
+# What CLD2 does not take: C0/C1 controls (but tab and newline), surrogates and noncharacters.
+_CLD2_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def _cld2_language(sample: str) -> str:
+    """CLD2's language for a sample of text: an ISO 639 code, 'und' when it cannot tell."""
+    import pycld2
+
+    try:
+        _, _, found = pycld2.detect(_CLD2_UNSAFE_RE.sub(" ", sample))
+    except pycld2.error:
+        return "und"
+    code = found[0][1]
+    if code in ("un", "xxx"):
+        return "und"
+    return "zh" if code.startswith("zh") else code.split("-")[0]
 
 
 def html_lang(language: str) -> str:

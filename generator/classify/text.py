@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..lang import CJK_RE, normalize, segment
+from ..lang import CJK_RE, HAN_RUN_RE, common_words, normalize, segment
 from ..records import Article
 from ..sentences import leading_blocks
 from .rules import Alias
@@ -194,12 +194,12 @@ def _spans(analysed: Analysed, alias: Alias) -> list[tuple[int, int, int]]:
 def _token_bounds(analysed: Analysed, found: list[tuple[int, int]]) -> tuple[set[int], set[int]]:
     """Start and end offsets (in `folded`) of jieba's tokens around the given occurrences.
 
-    jieba cuts each run of Han characters and ASCII word characters (its `re_han_default`) on its
+    jieba cuts each run of Han characters and ASCII word characters (lang.HAN_RUN_RE) on its
     own, so segmenting only the runs that hold an occurrence gives the same tokens there as
     segmenting the whole text, for a fraction of the work."""
     if not found:
         return set(), set()
-    runs = [(m.start(), m.end()) for m in _jieba_runs().finditer(analysed.folded)]
+    runs = [(m.start(), m.end()) for m in HAN_RUN_RE.finditer(analysed.folded)]
     run_starts = [a for a, _ in runs]
     starts, ends, done = set(), set(), set()
     for a, _ in found:
@@ -218,22 +218,12 @@ def _token_bounds(analysed: Analysed, found: list[tuple[int, int]]) -> tuple[set
     return starts, ends
 
 
-def _jieba_runs() -> re.Pattern:
-    import jieba
-
-    return jieba.re_han_default
-
-
 def _compound_cuts(token: str) -> list[int]:
     """Where a token that jieba keeps whole joins two common words: 中国政府 = 中国 + 政府."""
     if len(token) < 4 or not CJK_RE.match(token):
         return []
-    import jieba
-
-    jieba.initialize()  # a no-op once lang.segment has run
-
-    return [cut for cut in range(2, len(token) - 1)
-            if min(jieba.get_FREQ(token[:cut]) or 0, jieba.get_FREQ(token[cut:]) or 0) >= COMPOUND_MIN_FREQ]
+    common = common_words(COMPOUND_MIN_FREQ)
+    return [cut for cut in range(2, len(token) - 1) if token[:cut] in common and token[cut:] in common]
 
 
 def _sentence_text(analysed: Analysed, index: int) -> str:

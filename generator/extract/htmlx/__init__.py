@@ -17,7 +17,7 @@ from .parse import parse_html
 from .score import find_content
 from .text import collapse
 
-# Characters of body text given to language detection: plenty for langid and for the
+# Characters of body text given to language detection: plenty for CLD2 and for the
 # Traditional/Simplified decision, and detection cost grows with the sample.
 LANGUAGE_SAMPLE = 1500
 
