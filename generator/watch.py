@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 # Editors save in bursts (temporary file, rename, chmod; "save all"): wait this long without any
 # event before building, like MkDocs's livereload.
 QUIET_SECONDS = 0.1
+# ...but when the last event finished a file (closed after writing, renamed into place, deleted),
+# a save is complete: a shorter wait still joins the files of a "save all", which come back to back.
+SETTLED_SECONDS = 0.03
+_FINISHING_EVENTS = ("closed", "moved", "deleted")
 # Names editors and our own atomic writes use for temporary files.
 _TEMP_SUFFIXES = (".tmp", ".swp", ".swx", "~", ".part", ".crdownload")
 
@@ -46,13 +50,14 @@ class _Handler(FileSystemEventHandler):
             return
         if event.is_directory and event.event_type == "modified":
             return  # the files inside report their own events
+        finished = event.event_type in _FINISHING_EVENTS
         for path in (event.src_path, getattr(event, "dest_path", "") or ""):
             if path:
-                self.watcher.note(os.fsdecode(path))
+                self.watcher.note(os.fsdecode(path), finished=finished)
 
 
 class Watcher:
-    """Calls `on_change(paths)` on its own thread, QUIET_SECONDS after the last relevant event, with
+    """Calls `on_change(paths)` on its own thread once no relevant event came for `quiet_seconds()`, with
     the paths the events named (summary files only when they differ from the build's own writes)."""
 
     def __init__(self, folders: list[Path], files: list[Path], summaries: Path,
@@ -66,6 +71,7 @@ class Watcher:
         self._lock = threading.Lock()
         self._pending: set[Path] = set()  # summary files
         self._changed: set[Path] = set()  # everything else
+        self._finished = False  # the last relevant event completed a save
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._observer = Observer()
@@ -76,8 +82,9 @@ class Watcher:
         found = self.summaries.glob("*.md") if self.summaries.is_dir() else []
         self._stamps = {p: _stamp(p) for p in found}
 
-    def note(self, path: str) -> None:
-        """Take one event's path; summaries are checked later, once the build is over."""
+    def note(self, path: str, finished: bool = False) -> None:
+        """Take one event's path; summaries are checked later, once the build is over. `finished`:
+        the event completed a save (see SETTLED_SECONDS)."""
         p = Path(path)
         if _is_temporary(path):
             return
@@ -91,7 +98,12 @@ class Watcher:
         else:
             with self._lock:
                 self._changed.add(p)
+        self._finished = finished
         self._wake.set()
+
+    def quiet_seconds(self) -> float:
+        """How long to wait for the next event of a burst, after the last one noted."""
+        return SETTLED_SECONDS if self._finished else QUIET_SECONDS
 
     def _inside_folders(self, p: Path) -> bool:
         return any(p == f or f in p.parents for f in self.folders)
@@ -117,7 +129,7 @@ class Watcher:
             self._wake.wait()
             while self._wake.is_set() and not self._stop.is_set():  # wait for quiet
                 self._wake.clear()
-                self._stop.wait(QUIET_SECONDS)
+                self._stop.wait(self.quiet_seconds())
             if self._stop.is_set():
                 return
             changed = self._take_changes()

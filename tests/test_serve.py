@@ -177,3 +177,23 @@ def test_broadcaster_hands_a_slow_stream_every_event_it_missed():
     got = events.wait_after(got[-1].seq, 0)
     assert len(got) == 1 and got[0].paths is None and got[0].seq == events.last.seq
     assert b'"paths": null' in got[0].encode()
+
+
+def test_a_burst_settles_sooner_once_its_last_event_completed_a_save(tmp_path):
+    from watchdog.events import FileClosedEvent, FileModifiedEvent, FileMovedEvent
+
+    from generator.watch import QUIET_SECONDS, SETTLED_SECONDS, Watcher, _Handler
+
+    articles = tmp_path / "content" / "articles"
+    watcher = Watcher([articles], [tmp_path / "site.toml"], tmp_path / "content" / "summaries", lambda paths: None)
+    handler = _Handler(watcher)
+    saved = str(articles / "a.html")
+    handler.dispatch(FileModifiedEvent(saved))  # written, maybe not all of it yet
+    assert watcher.quiet_seconds() == QUIET_SECONDS
+    handler.dispatch(FileClosedEvent(saved))  # closed after writing: that save is complete
+    assert watcher.quiet_seconds() == SETTLED_SECONDS < QUIET_SECONDS
+    handler.dispatch(FileModifiedEvent(saved))  # e.g. a chmod after the write: wait the full time
+    assert watcher.quiet_seconds() == QUIET_SECONDS
+    handler.dispatch(FileMovedEvent(str(articles / ".a.html.swp"), saved))  # renamed into place
+    assert watcher.quiet_seconds() == SETTLED_SECONDS
+    assert watcher._take_changes() == frozenset({articles / "a.html"})
