@@ -135,12 +135,11 @@ class Heads:
         if not self._raw and kept.keys() == self._served.keys() and self.path.exists() \
                 and all(self._served[d] is item for d, item in kept.items()):
             return  # every head was read and is kept as read, and there is no other
-        fresh = {d: encode_head(item) for d, item in sorted(kept.items())}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"version": HEADS_VERSION, "heads": fresh}, ensure_ascii=False,
-                                      sort_keys=True, separators=(",", ":")), encoding="utf-8")
+            with open(tmp, "w", encoding="utf-8") as out:
+                _write_heads(out, kept)
             os.replace(tmp, self.path)
             self._raw, self._served = {}, kept  # as if every head had just been read
             for old in self.folder.glob("heads-*.json"):
@@ -148,6 +147,18 @@ class Heads:
                     old.unlink(missing_ok=True)
         except OSError as exc:
             log.warning("%s: cannot write (%s); the next build reads the full records", self.path, exc)
+
+
+def _write_heads(out, items: dict[str, Digested]) -> None:
+    """The heads file's JSON, one head at a time (as json.dumps(sort_keys=True) would write it,
+    without holding every head's JSON data and the whole text at once: 100 MiB at 10,000)."""
+    def dump(value) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    out.write('{"heads":{')
+    for n, digest in enumerate(sorted(items)):
+        out.write(f"{',' if n else ''}{dump(digest)}:{dump(encode_head(items[digest]))}")
+    out.write(f'}},"version":{dump(HEADS_VERSION)}}}')
 
 
 # The dev server's builds keep what they read or made in memory too, so a save re-reads nothing

@@ -75,6 +75,16 @@ def failure_reason(exc: Exception) -> str:
     return f"unexpected {type(exc).__name__}: {exc}"
 
 
+# Records held (from the heads file) from which new articles are digested in clean workers even
+# one at a time: the language models would otherwise add their ~60 MiB to the records' memory.
+CLEAN_FROM = 1000
+
+
+def without_text(item: Digested) -> Digested:
+    """A record as its head: what the rest of a build needs (the text is in the cache's record)."""
+    return replace(item, article=replace(item.article, blocks=()))
+
+
 def process_sources(sources: list[Source], config: SiteConfig, report: BuildReport,
                     remember: bool = False) -> list[Digested]:
     """Per-article work for every source: from the cache when its bytes were seen, else computed
@@ -108,13 +118,14 @@ def process_sources(sources: list[Source], config: SiteConfig, report: BuildRepo
         cache.put(digest, item)
     missing = list({s.digest: s for s in reversed(sources) if found[s.digest] is None}.values())[::-1]
     failed: dict[str, str] = {}
-    results = digest_sources(missing, config.topics)  # in input order; a process pool for large batches
+    # In input order; a process pool for large batches, and a clean one beside many records here.
+    results = digest_sources(missing, config.topics, clean=not remember and len(found) - len(missing) >= CLEAN_FROM)
     for source, result in zip(missing, track(results, len(missing), "Extracting")):
         if isinstance(result, Exception):
             failed[source.digest] = failure_reason(result)
             continue
         cache.put(source.digest, result)
-        found[source.digest] = result
+        found[source.digest] = without_text(result)
     heads.save({d: item for d, item in found.items() if item is not None})
     items: list[Digested] = []
     for source in sources:

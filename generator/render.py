@@ -392,33 +392,12 @@ def _render_specs(specs: list[PageSpec]) -> list[bool]:
 
 
 def _worker_context():
-    """Render workers start from a small, clean process (multiprocessing's forkserver, with this
-    module preloaded), never forked from the build: a build holding a site's records in memory
-    made every forked worker copy the pages it touched (measured at 10,000 articles: 15 s of
-    system time in page faults). The records a worker needs are sent to it (pickled)."""
-    import multiprocessing
+    """Render workers start from a clean process with this module preloaded, never forked from the
+    build (measured at 10,000 articles: forked workers spent 15 s of system time in page faults,
+    copying the build's records). The records a worker needs are sent to it (pickled)."""
+    from .workers import clean_context
 
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["generator.render"])
-    return context
-
-
-def stop_worker_server(context) -> None:
-    """Stop the forkserver and wait for it: its workers' time and memory then count as this
-    process's children (wait4, `time`), as a forked pool's do; the next large render starts it
-    again (~0.3 s, less than one page in a hundred here)."""
-    if context.get_start_method() != "forkserver":
-        return
-    from multiprocessing import forkserver
-
-    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
-    if stop is not None:
-        try:
-            stop()
-        except OSError:
-            pass
+    return clean_context(["generator.render"])
 
 
 def render_pages(env: jinja2.Environment, config: SiteConfig, specs: list[PageSpec], shared: dict,
@@ -428,7 +407,7 @@ def render_pages(env: jinja2.Environment, config: SiteConfig, specs: list[PageSp
     of its spec, so the bytes equal a serial render), else here. Workers are sent the page specs in
     chunks and send back one flag a page; `sink` must pickle (a module-level function or partial)."""
     global last_jobs
-    from .workers import worker_count
+    from .workers import stop_clean_server, worker_count
 
     jobs = min(worker_count(), len(specs))
     if len(specs) < MIN_PARALLEL_PAGES or jobs < 2:
@@ -443,7 +422,7 @@ def render_pages(env: jinja2.Environment, config: SiteConfig, specs: list[PageSp
         with context.Pool(jobs, initializer=_start_worker, initargs=(config, shared, sink)) as pool:
             parts = pool.map(_render_specs, chunks, chunksize=1)
     finally:
-        stop_worker_server(context)
+        stop_clean_server(context)
     last_jobs = jobs
     flags: dict[str, bool] = {}
     for chunk, part in zip(chunks, parts):

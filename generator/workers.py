@@ -25,8 +25,8 @@ from .errors import DigestError
 from .records import Digested, Source
 
 log = logging.getLogger(__name__)
-# Measured: a process pays ~2.5 s of one-off initialisation on its first articles (jieba's
-# dictionary, language models), then ~30 ms per article. A forked worker starts in ~10 ms but pays
+# Measured: a process pays ~1 s of one-off initialisation on its first articles (imports, the
+# segmenter's dictionary, OpenCC), then ~23 ms per article. A forked worker starts in ~10 ms but pays
 # that initialisation again, in parallel with the others; below this many articles the pool costs
 # more than it saves.
 MIN_PARALLEL = 8
@@ -122,17 +122,48 @@ def map_in_forks(func, items: list, min_items: int, *args) -> tuple[list, int]:
         gc.unfreeze()
 
 
-def digest_sources(sources: list[Source], rules: tuple) -> Iterator[Digested | Exception]:
-    """Digest each source, yielding results in input order (a result or the exception raised)."""
+def clean_context(preload: list[str]):
+    """Workers started from a small, clean process (multiprocessing's forkserver with `preload`
+    imported), never forked from the build: a forked worker starts as large as the build, and
+    its page faults copy what it touches. Stop it with `stop_clean_server`."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(preload)
+    return context
+
+
+def stop_clean_server(context) -> None:
+    """Stop the forkserver and wait for it: its workers' time and memory then count as this
+    process's children (wait4, `time`), as a forked pool's do; the next use starts it again."""
+    if context.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:
+        try:
+            stop()
+        except OSError:
+            pass
+
+
+def digest_sources(sources: list[Source], rules: tuple, clean: bool = False) -> Iterator[Digested | Exception]:
+    """Digest each source, yielding results in input order (a result or the exception raised).
+
+    `clean`: even one article goes to a worker started from a clean process (clean_context), so
+    this process, which holds a large site's records, never also loads the language models and
+    dictionaries (their memory would add to the records'); the dev server, which keeps them warm
+    for the next save, does not ask for it."""
     jobs = min(worker_count(), len(sources))
-    if len(sources) < MIN_PARALLEL or jobs < 2:
+    if not sources or (not clean and (len(sources) < MIN_PARALLEL or jobs < 2)):
         yield from (_digest_one(s, rules) for s in sources)
         return
     chunk = max(1, min(MAX_CHUNK, len(sources) // (jobs * 4)))
     done = 0
+    context = clean_context(["generator.pipeline"]) if clean else _context()
     try:
-        context = _context()  # forked workers know their parent; forkserver's are the server's
-        parent = os.getpid() if context.get_start_method() == "fork" else None
+        parent = os.getpid() if context.get_start_method() == "fork" else None  # forkserver's are the server's
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_die_with_parent,
                                  initargs=(parent,)) as pool:
             for result in pool.map(_digest_in_worker, sources, [rules] * len(sources), chunksize=chunk):
@@ -141,6 +172,9 @@ def digest_sources(sources: list[Source], rules: tuple) -> Iterator[Digested | E
     except BrokenProcessPool:  # a worker died (killed, out of memory): finish as a serial build would
         log.warning("a worker process died; digesting the remaining %d articles here", len(sources) - done)
         yield from (_digest_one(s, rules) for s in sources[done:])
+    finally:
+        if clean:
+            stop_clean_server(context)
 
 
 def _classify_chunk(items: list[Digested], rules: tuple) -> list[Digested]:

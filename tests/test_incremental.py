@@ -260,3 +260,61 @@ def test_heads_keep_a_record_without_its_text(tmp_path, signature):
     heads = Heads(tmp_path, "fp")
     assert heads.get("d1") == replace(item, article=replace(article, blocks=()), saved_ns=0)
     assert heads.get("d2") is None and Heads(tmp_path, "other").get("d1") is None
+
+
+def test_heads_file_is_written_as_one_sorted_json_document(tmp_path):
+    import json
+    from dataclasses import replace
+
+    from generator.cache import HEADS_VERSION, Heads, encode_head
+    from generator.records import Article, Digested, Summary
+
+    article = Article(source="a.md", digest="d", title="AUKUS", published=None, author=None, site_name=None,
+                      url=None, language="en", tags=(), blocks=())
+    items = {f"d{n}": Digested(article=replace(article, title=f"AUKUS {n} «»"), summary=Summary("S.", (), "en"),
+                               topics=("aukus",), sources=(f"{n}.md",), signature=(n, 2**31), rules="r", minutes=1)
+             for n in (3, 1, 2)}
+    Heads(tmp_path, "fp").save(items)
+    written = next(tmp_path.glob("heads-*.json")).read_text(encoding="utf-8")
+    expected = {"version": HEADS_VERSION, "heads": {d: encode_head(item) for d, item in items.items()}}
+    assert written == json.dumps(expected, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+BUILD_IN_A_FRESH_PROCESS = """
+import sys
+from generator import pipeline
+from generator.config import load_config
+if __name__ == "__main__":
+    pipeline.CLEAN_FROM = int(sys.argv[2])
+    report = pipeline.build(load_config(sys.argv[1]))
+    print(report.articles, report.cached, "segmenter loaded" if "rjieba" in sys.modules else "no segmenter")
+"""
+
+
+def test_beside_many_held_records_a_new_article_is_digested_in_a_clean_worker(site, tmp_path, seed_text):
+    """The build process holding a large site's records does not also load the language models:
+    past CLEAN_FROM records even one new article is digested by a worker, and the site is the same."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO, SiteDir
+
+    script = tmp_path / "build.py"
+    script.write_text(BUILD_IN_A_FRESH_PROCESS, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    twin = SiteDir(tmp_path / "twin", "https://example.github.io/digest/")
+    for s in (site, twin):
+        s.add_fixture("aukus-submarines.md")
+        s.add_fixture("pension-reform.md")
+        s.build()
+        s.add("seed.txt", seed_text)
+
+    def run(s, clean_from: int) -> str:
+        return subprocess.run([sys.executable, str(script), str(s.config_path), str(clean_from)], env=env,
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    assert run(site, 2) == "3 2 no segmenter"  # two held records, one new Chinese article: digested elsewhere
+    assert run(twin, 1000) == "3 2 segmenter loaded"  # a small site: here
+    assert site.files().keys() == twin.files().keys()
+    differ = [p for p, data in site.files().items() if data != twin.files()[p].replace(b"/twin/", b"/site/")]
+    assert differ == []
