@@ -7,6 +7,7 @@ summaries (content/summaries/*.md) -> Entry (what the site shows) -> render/feed
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,7 +113,9 @@ class Digested:
     summary: Summary
     topics: tuple[str, ...]  # assigned topic slugs, in site.toml order
     sources: tuple[str, ...] = ()  # every saved file of this article (duplicates collapse into one)
-    signature: tuple[int, ...] = ()  # near-duplicate signature of the body (dedupe.body_signature)
+    # near-duplicate signature of the body (dedupe.body_signature); an array('I'/'Q') when read from
+    # the cache's heads file (a tenth of the memory)
+    signature: Sequence[int] = ()
     saved_ns: int = 0  # Source.mtime_ns of the file this record was made from
     rules: str = ""  # fingerprint of the topic rules `topics` were assigned with
     minutes: int = 0  # reading time of the article, in minutes (0: not computed)
