@@ -55,6 +55,11 @@ def encode_head(item: Digested) -> dict:
     return data
 
 
+def packed_signature(numbers) -> array:
+    """A signature as an array of 32-bit values (64-bit if one needs it): how heads hold them."""
+    return array("I" if all(0 <= n <= 0xFFFFFFFF for n in numbers) else "Q", numbers)
+
+
 def _pack(numbers: tuple[int, ...]) -> str:
     """A near-duplicate signature (its size, then 32-bit hash values) as base64: half the heads
     file's size as a JSON list of numbers, and read many times faster."""

@@ -8,7 +8,7 @@ import time
 from dataclasses import replace
 from typing import Callable
 
-from .cache import Cache, Heads, code_fingerprint
+from .cache import Cache, Heads, code_fingerprint, packed_signature
 from .classify import classify_article
 from .config import SiteConfig
 from .dedupe import body_signature, collapse_duplicates
@@ -81,8 +81,9 @@ CLEAN_FROM = 1000
 
 
 def without_text(item: Digested) -> Digested:
-    """A record as its head: what the rest of a build needs (the text is in the cache's record)."""
-    return replace(item, article=replace(item.article, blocks=()))
+    """A record as its head: what the rest of a build needs (the text is in the cache's record),
+    its signature packed as the heads file's are."""
+    return replace(item, article=replace(item.article, blocks=()), signature=packed_signature(item.signature))
 
 
 def process_sources(sources: list[Source], config: SiteConfig, report: BuildReport,
