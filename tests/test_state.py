@@ -386,3 +386,20 @@ def test_a_serving_build_leaves_its_epilogue_paused_until_told(site):
         go_on.set()
         worker.join(60)
     assert state_path(site.config()).read_bytes() != saved
+
+
+def test_state_is_written_as_one_sorted_json_document(tmp_path):
+    """Written entry by entry, the state file is what json.dumps(sort_keys=True) would write."""
+    import io
+    import json
+
+    from generator.state import _write_sorted_json
+
+    data = {"version": 1, "summaries": {"b.md": [1, 2, 3, {"title": "稀土 «»", "z": None, "a": True}, "正文", False],
+                                        "a.md": [4, 5, 6, {}, "", True]},
+            "outputs": ["index.html", "feed.xml"], "signature": "", "search": {}, "pages": {"x/": "k" * 64}}
+    for pause_every in (None, 1):
+        out, paused = io.StringIO(), []
+        _write_sorted_json(out, data, (lambda: paused.append(1)) if pause_every else None)
+        assert out.getvalue() == json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        assert len(paused) == (1 if pause_every else 0)
