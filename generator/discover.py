@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 from .records import Source
@@ -39,27 +40,41 @@ def _is_inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _walk(root: Path) -> list[Path]:
-    found: list[Path] = []
+def _walk(root: Path) -> list[tuple[str, Path]]:
+    """(path relative to root, path) of every file but hidden ones, sorted as paths sort: by
+    component (strings for the sort key: comparing Path objects was most of a walk of 10,000)."""
+    found: list[tuple[list[str], str, Path]] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(Path(dirpath) / f for f in filenames if not f.startswith("."))
-    return sorted(found)
+        folder = os.path.relpath(dirpath, root)
+        prefix = "" if folder == "." else folder.replace(os.sep, "/") + "/"
+        for f in filenames:
+            if not f.startswith("."):
+                rel = prefix + f
+                found.append((rel.split("/"), rel, Path(dirpath, f)))
+    found.sort(key=lambda row: row[0])
+    return [(rel, path) for _, rel, path in found]
 
 
-def read_source(path: Path, root: Path, known: list | None = None) -> Source | str:
+def read_source(path: Path, root: Path, known: list | None = None, rel: str | None = None) -> Source | str:
     """One file -> Source, or the reason it is skipped. `known` = [size, mtime_ns, inode, digest]
-    from the last build: when the stat still matches, the digest is reused and the file not read."""
+    from the last build: when the stat still matches, the digest is reused and the file not read.
+    `rel`: the path relative to root, when the caller has it."""
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
         return f"unknown kind of file ({path.suffix or 'no extension'}): expected one of " + ", ".join(sorted(KINDS))
-    if path.is_symlink() and not _is_inside(path, root):
-        return "symbolic link to a file outside the articles folder: not followed"
-    rel = path.relative_to(root).as_posix()
     try:
-        st = path.stat()
+        st = os.lstat(path)  # one system call for a regular file: its stat is the file's
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISLNK(st.st_mode) and not _is_inside(path, root):
+        return "symbolic link to a file outside the articles folder: not followed"
+    rel = rel if rel is not None else path.relative_to(root).as_posix()
+    try:
+        if stat.S_ISLNK(st.st_mode):
+            st = os.stat(path)
         size = st.st_size
-        if not path.is_file():  # a FIFO or device would block or never end
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
             return "not a regular file"
         limit = MAX_BYTES[kind]
         if size > limit:
@@ -103,9 +118,8 @@ def discover_sources(root: Path, known: dict | None = None) -> tuple[list[Source
     if not root.is_dir():
         return sources, [(str(root), "articles folder does not exist")]
     known = known or {}
-    for path in _walk(root):
-        rel = path.relative_to(root).as_posix()
-        result = read_source(path, root, known.get(rel))
+    for rel, path in _walk(root):
+        result = read_source(path, root, known.get(rel), rel)
         if isinstance(result, Source):
             sources.append(result)
         else:

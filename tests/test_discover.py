@@ -41,3 +41,14 @@ def test_digest_is_of_the_bytes(tmp_path):
     (root / "c.txt").write_bytes(b"other")
     sources, _ = discover_sources(root)
     assert sources[0].digest == sources[1].digest != sources[2].digest
+
+
+def test_sources_sort_by_path_component_not_by_string(tmp_path):
+    """Paths sort folder by folder (a/ before a-b.md), as pathlib sorts them, not as strings do."""
+    for rel in ("a.md", "a-b.md", "a/b.md", "a/a/z.md", "B.md"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("# T\n\nSome text here.\n", encoding="utf-8")
+    sources, skipped = discover_sources(tmp_path)
+    rels = [s.rel for s in sources]
+    assert rels == ["B.md", "a/a/z.md", "a/b.md", "a-b.md", "a.md"]
+    assert rels == [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*.md"))]
