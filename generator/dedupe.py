@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from .lang import CJK_RE, WORD_RE, normalize
+from .lang import CJK_RE, normalize
 from .records import Article, Digested
 
 log = logging.getLogger(__name__)
@@ -54,9 +55,17 @@ BANDS, ROWS = 42, 3
 MAX_BUCKET = 32
 
 
+# The units of a text in one pass: a CJK character that is a letter, a run of other letters (with
+# inner apostrophes), or a number. The same as WORD_RE over the text with a space put around every
+# CJK character (tested), without a Python call per character (re.sub's template: 2 ms an article).
+_CJK_CLASS = CJK_RE.pattern
+_LETTER = rf"(?:(?!{_CJK_CLASS})[^\W\d_])"
+_UNIT_RE = re.compile(rf"(?=[^\W\d_]){_CJK_CLASS}|{_LETTER}+(?:['’]{_LETTER}+)*|\d+(?:[.,]\d+)*")
+
+
 def _units(text: str) -> list[str]:
     """The text as units: each CJK character one unit, every other word one unit."""
-    return WORD_RE.findall(CJK_RE.sub(r" \g<0> ", normalize(text)))
+    return _UNIT_RE.findall(normalize(text))
 
 
 def shingles(text: str) -> set[str]:

@@ -236,3 +236,18 @@ def test_parse_topics_reports_duplicates_and_never_raises():
     assert "topics[2]: expected a table, got 'oops'" in problems
     assert any(p.startswith("topics[3].slug:") for p in problems)
     assert parse_topics("nope")[1] == ["topics: expected a list of [[topics]] tables, got 'nope'"]
+
+
+def test_attribution_spans_are_those_of_the_full_patterns():
+    """Each attribution pattern is only run on text holding what all its matches hold: the same spans."""
+    from types import SimpleNamespace
+
+    from generator.classify.text import ATTRIBUTION_RES, attribution_intervals
+
+    texts = ["据美国之声报道，美中贸易谈判继续。", "美国财政部公布的报告显示，中国持有的美债下降。",
+             "according to the us treasury, china sold bonds. data from the imf show growth.",
+             "美中关系紧张，双方官员称会谈将继续。", "no attribution here at all.", ""]
+    for text in texts:
+        full = sorted((m.start(), m.end()) for p in ATTRIBUTION_RES for m in p.finditer(text))
+        assert attribution_intervals(SimpleNamespace(folded=text)) == full
+    assert sum(bool(attribution_intervals(SimpleNamespace(folded=t))) for t in texts) == 3

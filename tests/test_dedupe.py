@@ -3,6 +3,8 @@ story saved twice is one entry with both sources, and older summary files are ha
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import hashlib
 import itertools
 import json
@@ -375,3 +377,13 @@ def test_the_build_line_counts_files_merged_as_duplicates(site, capsys):
     add(site, "harbour-budget.html", T0)
     assert main(["build", "--config", str(site.config_path)]) == 0
     assert "Built 2 articles (0 cached, 1 file merged as duplicates)" in capsys.readouterr().out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab Z1.,'’-_中國美ひカ・\u3099ー〇１ａ\n")) | st.characters(), max_size=60))
+def test_units_are_words_with_every_cjk_character_set_apart(text):
+    """One regex pass gives what WORD_RE gives once a space is put around every CJK character."""
+    from generator.dedupe import _units
+    from generator.lang import CJK_RE, WORD_RE, normalize
+
+    assert _units(text) == WORD_RE.findall(CJK_RE.sub(r" \g<0> ", normalize(text)))

@@ -142,9 +142,17 @@ def locate_aliases(analysed: Analysed, aliases: Iterable[Alias]) -> dict[Alias, 
     return {alias: frozenset(s.sentence for s in found) for alias, found in locate_spans(analysed, aliases).items()}
 
 
+# What every match of the ATTRIBUTION_RES pattern at the same index contains: a text without it is
+# not searched (the second pattern tries up to 40 characters at every position: 1.6 ms an article).
+_ATTRIBUTION_NEEDS = tuple(re.compile(p) for p in (
+    r"据", r"(?:报告|数据|资料|统计|报道|报导)(?:显示|指出|称)", r"according to", r"(?:data|figures|statistics) "))
+
+
 def attribution_intervals(analysed: Analysed) -> list[tuple[int, int]]:
     """Offsets in `folded` of the source attributions (ATTRIBUTION_RES)."""
-    return sorted((m.start(), m.end()) for pattern in ATTRIBUTION_RES for m in pattern.finditer(analysed.folded))
+    text = analysed.folded
+    return sorted((m.start(), m.end()) for pattern, needs in zip(ATTRIBUTION_RES, _ATTRIBUTION_NEEDS)
+                  if needs.search(text) for m in pattern.finditer(text))
 
 
 def outside(analysed: Analysed, alias: Alias, found: Iterable[Span], masked: list[tuple[int, int]]) -> frozenset[int]:
