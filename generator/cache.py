@@ -94,7 +94,7 @@ def decode(data: dict) -> Digested:
                     minutes=data.get("minutes", 0))
 
 
-HEADS_VERSION = 3
+HEADS_VERSION = 4  # 4: one head a line
 
 
 class Heads:
@@ -103,34 +103,30 @@ class Heads:
     def __init__(self, folder: Path, fingerprint: str):
         self.path = Path(folder) / f"heads-{fingerprint[:32]}.json"
         self.folder = Path(folder)
-        self._raw: dict[str, dict] = {}
+        self._raw: dict[str, Digested | Exception] = {}  # read, not yet served (an error: damaged)
         self._served: dict[str, Digested] = {}  # what get() returned, by digest (popped from _raw)
         self._read = False
 
     def _load(self) -> None:
         self._read = True
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("version") == HEADS_VERSION and isinstance(data.get("heads"), dict):
-                self._raw = data["heads"]
+            with open(self.path, encoding="utf-8", newline="\n") as lines:
+                self._raw = _read_heads(lines)
         except FileNotFoundError:
             pass
-        except (OSError, ValueError, AttributeError) as exc:
+        except (OSError, ValueError, AttributeError, TypeError, IndexError) as exc:
             log.warning("%s: unreadable, reading the full records instead (%s)", self.path, exc)
 
     def get(self, digest: str) -> Digested | None:
         if not self._read:
             self._load()
-        data = self._raw.pop(digest, None)  # decoded once: the JSON data is not kept beside it
-        if data is None:
+        item = self._raw.pop(digest, None)
+        if isinstance(item, Exception):
+            log.warning("%s: damaged head of %s, reading its full record (%s)", self.path, digest[:12], item)
             return None
-        try:
-            item = decode(dict(data, signature=_unpack(data["signature"])))
+        if item is not None:
             self._served[digest] = item
-            return item
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            log.warning("%s: damaged head of %s, reading its full record (%s)", self.path, digest[:12], exc)
-            return None
+        return item
 
     def note(self, digest: str, item: Digested) -> None:
         """An item this process kept in memory since it last read or wrote this file (digest
@@ -160,16 +156,40 @@ class Heads:
             log.warning("%s: cannot write (%s); the next build reads the full records", self.path, exc)
 
 
+def _decode_head(data) -> Digested | Exception:
+    try:
+        return decode(dict(data, signature=_unpack(data["signature"])))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return exc
+
+
+def _read_heads(lines) -> dict[str, Digested | Exception]:
+    """The heads file (its lines) as records, each decoded as soon as its line is read: neither the
+    file's text nor its JSON data is ever held whole beside the records (their peak at 10,000
+    articles: 70 MiB). A file of another layout or version gives nothing."""
+    it = iter(lines)
+    if next(it, "") != '{"heads":{\n':
+        raise ValueError("not a heads file")
+    heads: dict[str, Digested | Exception] = {}
+    for line in it:
+        if line.startswith("}"):
+            tail = json.loads("{" + line[2:]) if line.startswith("},") else {}
+            return heads if tail.get("version") == HEADS_VERSION else {}
+        ((digest, data),) = json.loads("{" + line.rstrip("\n").rstrip(",") + "}").items()
+        heads[digest] = _decode_head(data)
+    raise ValueError("cut short")
+
+
 def _write_heads(out, items: dict[str, Digested]) -> None:
-    """The heads file's JSON, one head at a time (as json.dumps(sort_keys=True) would write it,
-    without holding every head's JSON data and the whole text at once: 100 MiB at 10,000)."""
+    """The heads file: JSON with one head a line (JSON strings hold no raw line breaks), sorted by
+    digest, written one head at a time (never the whole file's JSON data or text at once)."""
     def dump(value) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
-    out.write('{"heads":{')
+    out.write('{"heads":{\n')
     for n, digest in enumerate(sorted(items)):
-        out.write(f"{',' if n else ''}{dump(digest)}:{dump(encode_head(items[digest]))}")
-    out.write(f'}},"version":{dump(HEADS_VERSION)}}}')
+        out.write(f"{dump(digest)}:{dump(encode_head(items[digest]))}{',' if n < len(items) - 1 else ''}\n")
+    out.write(f'}},"version":{dump(HEADS_VERSION)}}}\n')
 
 
 # The dev server's builds keep what they read or made in memory too, so a save re-reads nothing

@@ -279,7 +279,12 @@ def test_heads_file_is_written_as_one_sorted_json_document(tmp_path):
     Heads(tmp_path, "fp").save(items)
     written = next(tmp_path.glob("heads-*.json")).read_text(encoding="utf-8")
     expected = {"version": HEADS_VERSION, "heads": {d: encode_head(item) for d, item in items.items()}}
-    assert written == json.dumps(expected, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert json.loads(written) == expected
+    lines = written.splitlines()  # one head a line, sorted: read back a line at a time
+    assert len(lines) == 2 + len(items) and [line[:4] for line in lines[1:-1]] == ['"d1"', '"d2"', '"d3"']
+    Heads(tmp_path, "fp").save({})
+    assert json.loads(next(tmp_path.glob("heads-*.json")).read_text(encoding="utf-8"))["heads"] == {}
+    assert Heads(tmp_path, "fp").get("d1") is None
 
 
 BUILD_IN_A_FRESH_PROCESS = """
@@ -320,3 +325,29 @@ def test_beside_many_held_records_a_new_article_is_digested_in_a_clean_worker(si
     assert site.files().keys() == twin.files().keys()
     differ = [p for p, data in site.files().items() if data != twin.files()[p].replace(b"/twin/", b"/site/")]
     assert differ == []
+
+
+def test_heads_file_read_head_by_head_survives_damage(tmp_path, caplog):
+    """A damaged head costs only its own record; a cut, foreign or other-version file gives no
+    heads (each a warning, or silence for an old version), never an error."""
+    from dataclasses import replace
+
+    from generator.cache import HEADS_VERSION, Heads
+    from generator.records import Article, Digested, Summary
+
+    article = Article(source="a.md", digest="d", title="AUKUS", published=None, author=None, site_name=None,
+                      url=None, language="en", tags=(), blocks=())
+    items = {f"d{n}": Digested(article=replace(article, title=f"T{n}"), summary=Summary("S.", (), "en"),
+                               topics=(), sources=(f"{n}.md",), signature=(n,), rules="r", minutes=1) for n in range(3)}
+    Heads(tmp_path, "fp").save(items)
+    path = next(tmp_path.glob("heads-*.json"))
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace('"title":"T1"', '"title":"T1","bogus":1'), encoding="utf-8")
+    heads = Heads(tmp_path, "fp")
+    assert heads.get("d1") is None and "damaged head of d1" in caplog.text
+    assert heads.get("d0").article.title == "T0" and heads.get("d2").article.title == "T2"
+    for text, warned in ((good[: len(good) // 2], True), ('{"other":1}', True), (good.replace(f'"version":{HEADS_VERSION}', '"version":2'), False)):
+        caplog.clear()
+        path.write_text(text, encoding="utf-8")
+        assert Heads(tmp_path, "fp").get("d0") is None
+        assert ("unreadable" in caplog.text) == warned
