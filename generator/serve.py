@@ -128,7 +128,7 @@ def make_server(config: SiteConfig, port: int, events: Broadcaster | None = None
 
 
 # Tiny articles run through the per-article work once at startup, so the first save does not pay
-# for loading the language-identification model and jieba's dictionary (~2-3 s together).
+# for the imports, the segmenter's dictionary and datasketch's import of scipy (~2-3 s together).
 WARM_UP = (
     b"---\ntitle: Rare earth talks\n---\n\nUS-China talks on rare earth exports resumed on Monday.\n",
     "---\ntitle: 稀土談判\n---\n\n美中關係緊張，雙方週一恢復稀土出口談判。\n".encode("utf-8"),
