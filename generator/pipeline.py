@@ -17,6 +17,7 @@ from .errors import DigestError
 from .extract import extract_article
 from .lang import reading_minutes
 from .feed import render_feeds
+from .pagecache import PageCache
 from .progress import track
 from .records import BuildReport, Digested, Source
 from .render import load_labels, plan_site, render_articles
@@ -172,7 +173,7 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
     report.warnings.extend(warnings)
     summaries_signature = None if serving else signatures(config, ("summaries",))[0]["summaries"]
     labels = load_labels(config.templates_dir, config.language)
-    plan = plan_site(config, entries, old.pages)
+    plan = plan_site(config, entries, old.pages, cache=None if serving else PageCache(config.cache_dir / "pages"))
     keys = plan.keys
     files = plan.files + render_feeds(config, entries, labels)
     language = search_language([e.language for e in entries], config.language)

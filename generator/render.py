@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from .config import SiteConfig
 from .markup import render_markdown, safe_url
+from .pagecache import PageCache
 from .records import Entry, OutputFile
 from .search import search_bundles
 
@@ -343,18 +344,28 @@ class SitePlan:
     env: jinja2.Environment
     shared: dict
     config: SiteConfig
+    cache: PageCache | None = None  # rendered pages by key (digest build; the dev server has none)
 
-    def render_into(self, sink: Sink) -> dict[str, bool]:
-        """Render the pages to do, handing each to `sink` in the process that rendered it (forked
-        workers for large batches: no page travels back to this process, and none is held here);
-        returns {path: changed}."""
-        return dict(zip((s.path for s in self.todo), render_pages(self.env, self.config, self.todo,
-                                                                  self.shared, sink)))
+    def render_into(self, sink: Sink, root: Path) -> dict[str, bool]:
+        """Make the pages to do under `root`: from the page cache when it has them, else rendered,
+        each handed to `sink` in the process that rendered it (worker processes for large batches:
+        no page travels back to this process, and none is held here); returns {path: changed}."""
+        todo, restored = self.todo, set()
+        if self.cache is not None:
+            restored = self.cache.restore({s.path: self.keys[s.path] for s in todo}, root)
+            todo = [s for s in todo if s.path not in restored]
+        done = dict.fromkeys(restored, True)
+        done.update(zip((s.path for s in todo), render_pages(self.env, self.config, todo, self.shared, sink)))
+        if self.cache is not None:
+            self.cache.keep({s.path: self.keys[s.path] for s in todo}, root)
+            self.cache.save(set(self.keys.values()))
+        return done
 
 
-def plan_site(config: SiteConfig, entries: list[Entry], previous: dict[str, str] | None = None) -> SitePlan:
+def plan_site(config: SiteConfig, entries: list[Entry], previous: dict[str, str] | None = None,
+              cache: PageCache | None = None) -> SitePlan:
     """The site's pages and their keys. A page whose key is in `previous` and whose file is still in
-    the output folder is not rendered again."""
+    the output folder is not rendered again; nor is one the page cache has (`cache`)."""
     env, shared, common = setup(config)
     topics = topic_views(config, entries)
     by_template = template_fingerprints(env, config.templates_dir)
@@ -369,7 +380,7 @@ def plan_site(config: SiteConfig, entries: list[Entry], previous: dict[str, str]
             todo.append(spec)
     files = ([OutputFile(spec.path, None) for spec in specs] + [sitemap(config, specs), robots(config)]
              + static_files(config.templates_dir))
-    return SitePlan(files, keys, todo, env, shared, config)
+    return SitePlan(files, keys, todo, env, shared, config, cache)
 
 
 # Below this many pages, starting worker processes costs more than rendering here (measured: about

@@ -22,7 +22,7 @@ from .errors import OutputChanged, OutputCollision
 from .records import OutputFile
 
 # render(sink) -> {path: changed}: writes files through sink(path, bytes) -> changed (see write_site)
-Render = Callable[[Callable[[str, bytes], bool]], dict[str, bool]]
+Render = Callable[[Callable[[str, bytes], bool], Path], dict[str, bool]]  # (sink, folder it writes in)
 _RENAME_EXCHANGE = 2  # from <linux/fs.h>
 _AT_FDCWD = -100
 
@@ -215,7 +215,7 @@ def write_site(files: list[OutputFile], out: Path, finalize: Callable[[Path], No
     recover_output(out)
     stage = _stage(out)
     try:
-        rendered = render(functools.partial(_put, stage)) if render is not None else {}
+        rendered = render(functools.partial(_put, stage), stage) if render is not None else {}
         report = _fill(stage, files, finalize_dir if finalize else None, rendered)
         if finalize is not None:
             finalize(stage)
@@ -249,7 +249,7 @@ def update_in_place(files: list[OutputFile], out: Path, previous: list[str], kee
     are never half-written, but the folder changes file by file (`digest build` swaps it whole).
     `render` as for write_site."""
     check_collisions(files)
-    rendered = render(functools.partial(_put_atomic, out)) if render is not None else {}
+    rendered = render(functools.partial(_put_atomic, out), out) if render is not None else {}
     wanted = {f.path for f in files}
     changed: list[str] = []
     unchanged = 0

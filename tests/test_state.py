@@ -403,3 +403,35 @@ def test_state_is_written_as_one_sorted_json_document(tmp_path):
         _write_sorted_json(out, data, (lambda: paused.append(1)) if pause_every else None)
         assert out.getvalue() == json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         assert len(paused) == (1 if pause_every else 0)
+
+
+def test_a_deleted_output_folder_comes_back_from_the_page_cache(site, own_templates, rendered):
+    """Pages are kept by their key: with _site deleted, nothing is rendered again and the site is the
+    same byte for byte; a page edited in place meanwhile (the cache shares its file) is rendered
+    again; a changed template renders its pages and the cache keeps only the current ones."""
+    fill(site)
+    site.build()
+    first = site.files()
+    pages = len(rendered)
+    cache = site.config().cache_dir / "pages"
+    assert pages > 10 and len([p for p in cache.rglob("*") if p.is_file()]) == pages + 1  # + manifest
+
+    rendered.clear()
+    shutil.rmtree(site.output)
+    report = site.build()
+    assert rendered == [] and site.files() == first and report.written == len(first) - len(
+        [p for p in first if p.startswith("pagefind/")])
+
+    article = next(p for p in first if p.startswith("articles/"))
+    with open(site.output / article, "r+b") as fh:  # in place: the cached file changes with it
+        fh.write(b"<!-- edited by hand -->")
+    shutil.rmtree(site.output)
+    site.build()
+    assert [s.path for s in rendered] == [article] and site.files() == first
+
+    rendered.clear()
+    base = own_templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- v2 --></body>"), encoding="utf-8")
+    site.build()
+    assert len(rendered) == pages
+    assert len([p for p in cache.rglob("*") if p.is_file()]) == pages + 1

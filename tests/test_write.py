@@ -54,13 +54,14 @@ def test_pages_rendered_straight_into_the_stage(tmp_path):
     out = tmp_path / "_site"
     write_site([OutputFile("a.html", b"A")], out)
 
-    def render(sink):
+    def render(sink, root):
+        assert root.name.startswith("._site.build-")  # the stage, never the live site
         return {"a.html": sink("a.html", b"A"), "p/x.html": sink("p/x.html", b"X")}
 
     report = write_site([OutputFile("a.html", None), OutputFile("p/x.html", None)], out, render=render)
     assert (out / "p/x.html").read_bytes() == b"X" and (report.written, report.unchanged) == (1, 1)
 
-    def broken(sink):
+    def broken(sink, root):
         sink("a.html", b"half")
         raise RuntimeError("template error")
 
