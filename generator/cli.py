@@ -22,7 +22,8 @@ def shown(name: str) -> str:
 
 def _setup_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s", stream=sys.stderr)
-    for noisy in ("jieba", "trafilatura", "htmldate", "charset_normalizer", "readability", "urllib3"):
+    for noisy in ("trafilatura", "htmldate", "charset_normalizer", "readability", "urllib3", "markdown_it",
+                  "watchdog"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
 
 

@@ -9,6 +9,7 @@ pages; the server keeps running and the next good build clears it.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import io
 import http.server
@@ -159,10 +160,12 @@ class Rebuilder:
         and leaves its own search index to a thread, so the next save is not kept waiting."""
         called = time.perf_counter()
         self._quiet.clear()  # the last build's epilogue pauses until the edited pages are written
+        gc.disable()  # nor does a full collection run in the middle of them (0.3-0.9 s at 10,000)
         try:
             return self._rebuild(changed, called)
         finally:
             self._quiet.set()
+            gc.enable()
 
     def _rebuild(self, changed: frozenset[Path], called: float) -> bool:
         with self.lock:
@@ -175,6 +178,7 @@ class Rebuilder:
             log.debug("rebuild: waited %.3f s for the last build, edited pages in %.3f s",
                       started - called, time.perf_counter() - started)
             self._quiet.set()
+            gc.enable()
             self.wait_for_index()
             log.debug("rebuild: waited for the last search index until %.3f s", time.perf_counter() - started)
             try:
@@ -245,6 +249,11 @@ class Rebuilder:
                     pipeline.digest_source(source, rules)
                 except Exception:  # only a head start; a real build reports real problems
                     log.debug("warm-up failed", exc_info=True)
+            # What is alive now lives as long as the server: the site's records kept for the next
+            # save (with their text), models, templates. The collector need not walk them again:
+            # at 10,000 articles a full collection took 0.3-0.9 s, a few times a build.
+            gc.collect()
+            gc.freeze()
 
     def _failed(self, message: str, build: bool = True) -> bool:
         if build:  # else only the search index failed: the pages and summaries are fine
