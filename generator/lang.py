@@ -8,7 +8,6 @@ shows keeps the original script.
 from __future__ import annotations
 
 import functools
-import logging
 import re
 import unicodedata
 
@@ -52,8 +51,15 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def to_simplified(text: str) -> str:
-    return _t2s().convert(text)
+    try:
+        return _t2s().convert(text)
+    except UnicodeEncodeError:
+        # A lone surrogate (a YAML or JSON "\\ud800" escape) has no UTF-8 form for OpenCC.
+        return _t2s().convert(_SURROGATE_RE.sub("\ufffd", text))
 
 
 def normalize(text: str) -> str:

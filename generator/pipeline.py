@@ -6,6 +6,7 @@ import hashlib
 import logging
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import Callable
 
 from .cache import Cache, Heads, code_fingerprint, packed_signature

@@ -10,7 +10,7 @@ import os
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
@@ -23,12 +23,7 @@ from generator.markup import render_markdown, safe_url, strip_controls
 from generator.slugs import make_slug
 from test_hostile import SAFE_SCHEMES, browser_scheme, check_tree
 
-settings.register_profile("default", max_examples=50, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("fuzz", max_examples=2500, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
-settings.load_profile(PROFILE)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")  # the profiles are in conftest.py
 
 # Words from the languages the site handles, plus the punctuation and markers the extractors key on.
 WORDS = ["the", "minister", "said", "deal", "Taipei", "US–China", "稀土", "關鍵礦產", "美國", "记者", "報導",

@@ -304,7 +304,7 @@ def test_beside_many_held_records_a_new_article_is_digested_in_a_clean_worker(si
     import subprocess
     import sys
 
-    from tests.conftest import REPO, SiteDir
+    from conftest import REPO, SiteDir
 
     script = tmp_path / "build.py"
     script.write_text(BUILD_IN_A_FRESH_PROCESS, encoding="utf-8")

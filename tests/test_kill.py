@@ -17,7 +17,6 @@ import pytest
 
 from conftest import FIXTURES, REPO, SiteDir, prose_line
 from generator.frontmatter import split_front_matter
-from generator.summaries import read_summary
 
 ARTICLES = 24
 # Kill points spread over one build's duration: 5 in `make test` (each costs a partial build);

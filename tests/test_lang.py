@@ -50,3 +50,8 @@ def test_detect_language():
     assert detect_language("Officials\x00 said\x1b the rare earth talks\x7f would continue next week.") == "en"
     assert detect_language("1234 5678") == "und"
     assert detect_language("   ") == "und"
+
+
+def test_normalize_survives_a_lone_surrogate():
+    # YAML and JSON "\ud800" escapes give Python strings UTF-8 cannot encode; OpenCC needs UTF-8.
+    assert normalize("臺灣\ud800ABC") == "台湾\ufffdabc"

@@ -4,14 +4,11 @@ at a root, byte-identical builds under any time zone and hash seed, and the Page
 from __future__ import annotations
 
 import email.utils
-import functools
-import http.server
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 from urllib.request import urlopen

@@ -1,6 +1,5 @@
 """End to end: build a small fixture site into a temporary folder and read it back."""
 
-import json
 import subprocess
 import sys
 
