@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -72,6 +73,7 @@ class Watcher:
         self._pending: set[Path] = set()  # summary files
         self._changed: set[Path] = set()  # everything else
         self._finished = False  # the last relevant event completed a save
+        self._last = 0.0  # time.monotonic() of the last relevant event
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._observer = Observer()
@@ -99,6 +101,7 @@ class Watcher:
             with self._lock:
                 self._changed.add(p)
         self._finished = finished
+        self._last = time.monotonic()
         self._wake.set()
 
     def quiet_seconds(self) -> float:
@@ -127,9 +130,7 @@ class Watcher:
     def _loop(self) -> None:
         while not self._stop.is_set():
             self._wake.wait()
-            while self._wake.is_set() and not self._stop.is_set():  # wait for quiet
-                self._wake.clear()
-                self._stop.wait(self.quiet_seconds())
+            self._settle()
             if self._stop.is_set():
                 return
             changed = self._take_changes()
@@ -139,6 +140,16 @@ class Watcher:
                 self.on_change(changed)
             except Exception:  # the callback reports its own errors; never stop watching
                 log.exception("rebuild failed")
+
+    def _settle(self) -> None:
+        """Wait until quiet_seconds() have passed since the last event; each new event starts the
+        wait again with its own length (a save that completes mid-wait ends it sooner)."""
+        while not self._stop.is_set():
+            self._wake.clear()
+            left = self._last + self.quiet_seconds() - time.monotonic()
+            if left <= 0:
+                return
+            self._wake.wait(left)
 
     def stop(self) -> None:
         self._stop.set()

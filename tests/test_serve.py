@@ -197,3 +197,36 @@ def test_a_burst_settles_sooner_once_its_last_event_completed_a_save(tmp_path):
     handler.dispatch(FileMovedEvent(str(articles / ".a.html.swp"), saved))  # renamed into place
     assert watcher.quiet_seconds() == SETTLED_SECONDS
     assert watcher._take_changes() == frozenset({articles / "a.html"})
+
+
+def test_a_save_completed_mid_wait_ends_the_wait_at_its_own_settling_time(tmp_path, monkeypatch):
+    """The wait is measured from the last event with that event's length: a write, then its close
+    4 ms later, settles SETTLED_SECONDS after the close, not QUIET_SECONDS after the write."""
+    from watchdog.events import FileClosedEvent, FileModifiedEvent
+
+    import generator.watch as watch
+
+    clock = [100.0]
+    monkeypatch.setattr(watch.time, "monotonic", lambda: clock[0])
+    articles = tmp_path / "content" / "articles"
+    watcher = watch.Watcher([articles], [tmp_path / "site.toml"], tmp_path / "content" / "summaries",
+                            lambda paths: None)
+    handler = watch._Handler(watcher)
+    saved = str(articles / "a.html")
+    real_wait = watcher._wake.wait
+    waits: list[float] = []
+
+    def wait(timeout=None):  # a fake clock: time passes only while waiting
+        waits.append(timeout)
+        if len(waits) == 1:
+            clock[0] += 0.004
+            handler.dispatch(FileClosedEvent(saved))  # arrives during the first wait
+            return real_wait(0)
+        clock[0] += timeout
+        return real_wait(0)
+
+    monkeypatch.setattr(watcher._wake, "wait", wait)
+    handler.dispatch(FileModifiedEvent(saved))
+    watcher._settle()
+    assert waits[0] == pytest.approx(watch.QUIET_SECONDS)
+    assert clock[0] == pytest.approx(100.004 + watch.SETTLED_SECONDS)
