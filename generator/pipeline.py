@@ -182,7 +182,7 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
 
     def index(site) -> None:
         if config.search:
-            index_search_cached(site, language, shards, old.search, config.cache_dir)
+            index_search_cached(site, language, shards, old.search, config.cache_dir, background=serving)
 
     def remember(pause: Callable[[], None] = _go_on) -> None:
         pause()

@@ -144,9 +144,9 @@ def test_search_index_comes_back_from_the_cache_and_a_damaged_copy_is_rebuilt(si
     calls: list[str] = []
     real = search.index_shard
 
-    def counting(folder, shard, language):
+    def counting(folder, shard, language, **kw):
         calls.append(language)
-        return real(folder, shard, language)
+        return real(folder, shard, language, **kw)
 
     monkeypatch.setattr(search, "index_shard", counting)
     shutil.rmtree(site.config().output_dir)
@@ -169,7 +169,7 @@ def test_a_restored_search_index_damaged_in_the_site_is_not_served_again(site, m
     site.build()  # restored from the cache
     calls: list[str] = []
     real = search.index_shard
-    monkeypatch.setattr(search, "index_shard", lambda folder, shard, language: calls.append(language) or real(folder, shard, language))
+    monkeypatch.setattr(search, "index_shard", lambda folder, shard, language, **kw: calls.append(language) or real(folder, shard, language, **kw))
     damaged = next((site.config().output_dir / "pagefind").rglob("*.pf_fragment"))
     with open(damaged, "r+b") as fh:  # in place, as a stray tool would
         fh.write(b"garbage")
@@ -315,7 +315,7 @@ def test_an_edit_reindexes_only_its_search_shard(site, monkeypatch):
     calls: list[tuple[str, ...]] = []
     real = search.index_shard
     monkeypatch.setattr(search, "index_shard",
-                        lambda folder, shard, language: calls.append(shard.pages) or real(folder, shard, language))
+                        lambda folder, shard, language, **kw: calls.append(shard.pages) or real(folder, shard, language, **kw))
     before = {b: (out / "pagefind" / b / "pagefind-entry.json").stat().st_ino for b in bundles}
     path = site.articles / "world" / "short.md"
     path.write_text(path.read_text(encoding="utf-8").replace("Monday", "Tuesday"), encoding="utf-8")
@@ -435,3 +435,41 @@ def test_a_deleted_output_folder_comes_back_from_the_page_cache(site, own_templa
     site.build()
     assert len(rendered) == pages
     assert len([p for p in cache.rglob("*") if p.is_file()]) == pages + 1
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_a_background_search_index_runs_at_a_lower_priority(tmp_path, monkeypatch, background):
+    """digest serve's epilogue indexes while the next save may come: its Pagefind is niced."""
+    import sys
+
+    if background and shutil.which("nice") is None:
+        pytest.skip("no nice(1) here")
+    site = tmp_path / "site"
+    (site / "articles" / "a").mkdir(parents=True)
+    (site / "articles" / "a" / "index.html").write_text("<html><body>x</body></html>", encoding="utf-8")
+    # A stand-in for Pagefind: writes its own niceness into the bundle it is asked for.
+    script = ("import os, sys; out = sys.argv[sys.argv.index('--output-path') + 1]; os.makedirs(out); "
+              "open(os.path.join(out, 'niceness'), 'w').write(str(os.nice(0)))")
+    monkeypatch.setattr(search, "pagefind_command", lambda: [sys.executable, "-c", script])
+    search.index_shard(site, search.Shard("pagefind/0/", "k", ("articles/a/index.html",)), "en",
+                       background=background)
+    ours = os.nice(0)
+    got = int((site / "pagefind" / "0" / "niceness").read_text())
+    assert got == (min(19, ours + search.BACKGROUND_NICENESS) if background else ours)
+
+
+@pytest.mark.parametrize("with_cp", [True, False])
+def test_a_shards_pages_are_linked_in_their_folders_with_or_without_gnu_cp(tmp_path, monkeypatch, with_cp):
+    site, target = tmp_path / "site", tmp_path / "links"
+    pages = ("articles/稀土-協議/index.html", "articles/-dash/index.html", "articles/b c/index.html")
+    for n, page in enumerate(pages):
+        (site / page).parent.mkdir(parents=True)
+        (site / page).write_text(f"<p>{n}</p>", encoding="utf-8")
+    (site / "index.html").write_text("not in the shard", encoding="utf-8")
+    if not with_cp:
+        real = shutil.which
+        monkeypatch.setattr(search.shutil, "which", lambda name: None if name == "cp" else real(name))
+    search._link_pages(site, target, pages, [])
+    got = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+    assert got == sorted(pages)
+    assert all((target / p).stat().st_ino == (site / p).stat().st_ino for p in pages)
