@@ -387,3 +387,33 @@ def test_units_are_words_with_every_cjk_character_set_apart(text):
     from generator.lang import CJK_RE, WORD_RE, normalize
 
     assert _units(text) == WORD_RE.findall(CJK_RE.sub(r" \g<0> ", normalize(text)))
+
+
+
+_PIECES = st.lists(st.sampled_from(["the", "port", "strike", "ends", "美", "國", "與", "澳", "洲", "ひ", "42", "3.5",
+                                    "中", "x"]), max_size=80).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PIECES, _PIECES)
+def test_shingle_hashes_are_the_shingles_one_hash_each(a, b):
+    """One hash per distinct shingle, and two texts share as many hashes as they share shingles
+    (what MinHash estimates Jaccard from)."""
+    from generator.dedupe import _shingle_size, _units, shingle_hashes
+
+    ha, hb = shingle_hashes(a), shingle_hashes(b)
+    assert len(ha) == len(shingles(a)) and ha.tolist() == sorted(set(ha.tolist()))
+    if _shingle_size(_units(a)) == _shingle_size(_units(b)):
+        assert len(set(ha.tolist()) & set(hb.tolist())) == len(shingles(a) & shingles(b))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab Z1.,中國美ひカー〇１ａ")) | st.characters(), max_size=60))
+def test_shingle_size_counts_the_cjk_units(text):
+    """Counting CJK characters in the joined units counts the units that are CJK characters."""
+    from generator.dedupe import CJK_SHINGLE, WORD_SHINGLE, _shingle_size, _units
+    from generator.lang import CJK_RE
+
+    units = _units(text)
+    cjk = sum(1 for u in units if CJK_RE.match(u))
+    assert _shingle_size(units) == (CJK_SHINGLE if cjk * 2 > len(units) else WORD_SHINGLE)
