@@ -36,6 +36,23 @@ class Alias:
     pattern: re.Pattern | None = field(default=None, compare=False, repr=False)
     pieces: tuple[str, ...] = field(default=(), compare=False, repr=False)  # word mode: literal parts, all in a match
 
+    # Aliases key the dictionaries of every article's classification (~1,700 lookups an article):
+    # the hash is computed once, not over the fields at each lookup. It is not pickled: a worker
+    # started afresh hashes strings with another seed, and computes its own.
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.text, self.weight, self.form, self.mode, self.match_case,
+                                                self.both_sides)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.__post_init__()
+
 
 @dataclass(frozen=True)
 class Pair:
