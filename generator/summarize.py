@@ -66,6 +66,9 @@ _BOILERPLATE_RES = tuple(
     )
 )
 
+# One search for all of them (a match of any one is a match of the alternation).
+_ANY_BOILERPLATE_RE = re.compile("|".join(f"(?:{r.pattern})" for r in _BOILERPLATE_RES), re.IGNORECASE)
+
 # Time zones after a page's "Updated ... 6:40 PM ET" stamp.
 _ZONE = r"(?:GMT|BST|UTC|E[SD]T|[CMP][SD]T|ET)"
 
@@ -101,6 +104,8 @@ _DATELINE_RES = tuple(
         r"^[记記]者[^，,。]{0,12}?(?:[获獲]悉|了解到|注意到)[，,：:]\s*",
     )
 )
+# Every pattern is anchored at the start: where none of them matches there, none strips anything.
+_ANY_DATELINE_RE = re.compile("|".join(f"(?:{p.pattern})" for p in _DATELINE_RES))
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,7 @@ class Sentence:
     text: str  # as shown: original script, leading dateline removed
     length: int  # text_length: English words, Chinese characters
     vector: dict[str, float]  # TF-IDF of the normalised tokens
+    norm: float = 0.0  # the vector's Euclidean norm (computed once: cosines need it many times)
 
 
 def summarize_article(article: Article) -> Summary:
@@ -138,15 +144,17 @@ def usable_sentences(article: Article) -> list[Sentence]:
     family = _family(article.language)
     token_lists = [_tokens(t, family) for t in kept]
     vectors = _tfidf(token_lists)
-    return [Sentence(i, t, text_length(t), v) for i, (t, v) in enumerate(zip(kept, vectors))]
+    return [Sentence(i, t, text_length(t), v, _norm(v)) for i, (t, v) in enumerate(zip(kept, vectors))]
 
 
 def is_boilerplate(text: str) -> bool:
-    return any(r.search(text) for r in _BOILERPLATE_RES)
+    return _ANY_BOILERPLATE_RE.search(text) is not None
 
 
 def strip_dateline(text: str) -> str:
     """Remove leading datelines ('LONDON (Reuters) -', '（中央社記者…電）', '2月8日，')."""
+    if not _ANY_DATELINE_RE.match(text):  # most sentences: no pattern can change them
+        return text.strip()
     changed = True
     while changed:
         changed = False
@@ -188,13 +196,13 @@ def _tfidf(token_lists: list[list[str]]) -> list[dict[str, float]]:
     return [{t: c * (math.log((n + 1) / df[t]) + 1) for t, c in sorted(Counter(tokens).items())} for tokens in token_lists]
 
 
-def _cosine(a: dict[str, float], b: dict[str, float], b_norm: float | None = None) -> float:
+def _cosine(a: dict[str, float], b: dict[str, float], a_norm: float, b_norm: float) -> float:
     if not a or not b:
         return 0.0
     if len(a) > len(b):
-        a, b, b_norm = b, a, None
+        a, b = b, a
     dot = sum(w * b.get(t, 0.0) for t, w in a.items())
-    return dot / (_norm(a) * (b_norm or _norm(b)))
+    return dot / (a_norm * b_norm)
 
 
 def _norm(v: dict[str, float]) -> float:
@@ -203,9 +211,10 @@ def _norm(v: dict[str, float]) -> float:
 
 def _score(sentences: list[Sentence], title: str, family: str) -> list[float]:
     title_vector = dict(Counter(_tokens(title, family))) if title.strip() else {}
+    title_norm = _norm(title_vector)
     centrality = _directed_centrality(sentences)
     return [
-        1 / (1 + s.index) + CENTRALITY_WEIGHT * c + TITLE_WEIGHT * _cosine(s.vector, title_vector)
+        1 / (1 + s.index) + CENTRALITY_WEIGHT * c + TITLE_WEIGHT * _cosine(s.vector, title_vector, s.norm, title_norm)
         for s, c in zip(sentences, centrality)
     ]
 
@@ -221,7 +230,7 @@ def _directed_centrality(sentences: list[Sentence]) -> list[float]:
         return [0.0] * n
     units = []
     for s in sentences:
-        norm = _norm(s.vector)
+        norm = s.norm
         units.append({t: w / norm for t, w in s.vector.items()} if norm else {})
     total: Counter = Counter()
     for u in units:
@@ -265,7 +274,7 @@ def _select_summary(sentences: list[Sentence], scores: list[float], budget: floa
             break
         if chosen and total + s.length > OVERSHOOT * budget:
             continue
-        if any(_cosine(s.vector, c.vector) > REDUNDANT_COSINE for c in chosen):
+        if any(_cosine(s.vector, c.vector, s.norm, c.norm) > REDUNDANT_COSINE for c in chosen):
             continue
         chosen.append(s)
         total += s.length
@@ -282,7 +291,7 @@ def _select_key_points(
     points: list[Sentence] = []
     for s in candidates:
         if len(points) < wanted and not any(
-            _cosine(s.vector, t.vector) > REDUNDANT_COSINE for t in [*chosen, *points]
+            _cosine(s.vector, t.vector, s.norm, t.norm) > REDUNDANT_COSINE for t in [*chosen, *points]
         ):
             points.append(s)
     if len(points) < MIN_KEY_POINTS:  # too few distinct statements: relax the redundancy rule

@@ -1,5 +1,8 @@
 """Summarizer behaviour on hand-built articles (no benchmark thresholds here)."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from generator.records import Article, Block
 from generator.summarize import summarize_article
 
@@ -199,3 +202,30 @@ def test_only_the_opening_of_a_huge_article_is_read():
         assert late not in summary.summary and all(late not in p for p in summary.key_points)
     early = make_article([late, filler], "en", title="Lifeboat station to close")
     assert late in [s.text for s in usable_sentences(early)]
+
+
+# Pieces the dateline and boilerplate patterns key on, so that generated sentences hit them often.
+_PIECES = ["LONDON", "(Reuters)", "-", "–", "By", "Gary", "Graves,", "USA", "TODAY", "（中央社記者", "台北",
+           "電）", "【財經新報】", "2月8日，", "据媒体报道，", "▲", "（圖／路透）", "Updated", "6:40", "PM", "ET",
+           "Photo:", "Read more", "美國", "稀土", "the", "deal.", " ", "JAE", "S.", "LEE", "/", "THE", "TENNESSEAN",
+           "Tuesday,", "August", "25,", "2015,", "12:41", "AM", "消息：", "记者", "获悉，"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map(" ".join) | st.text(max_size=40))
+def test_one_pass_dateline_and_boilerplate_checks_agree_with_each_pattern(text):
+    """The combined patterns decide as the patterns one by one did."""
+    from generator import summarize as sm
+
+    def strip_one_by_one(t: str) -> str:
+        changed = True
+        while changed:
+            changed = False
+            for pattern in sm._DATELINE_RES:
+                stripped = pattern.sub("", t, count=1)
+                if stripped != t and stripped.strip():
+                    t, changed = stripped, True
+        return t.strip()
+
+    assert sm.strip_dateline(text) == strip_one_by_one(text)
+    assert sm.is_boilerplate(text) == any(r.search(text) for r in sm._BOILERPLATE_RES)
