@@ -19,7 +19,7 @@ import json
 import logging
 import os
 from array import array
-from dataclasses import asdict, fields
+from dataclasses import fields
 from pathlib import Path
 
 from .records import Article, Block, Digested, Summary
@@ -40,7 +40,15 @@ def code_fingerprint() -> str:
 
 
 def encode(item: Digested) -> dict:
-    return asdict(item)
+    """The whole record as JSON data: what dataclasses.asdict gives (tested), built field by field
+    (asdict deep-copies every string and number: 1.5 ms a record, in the main process)."""
+    data = {f.name: _plain(getattr(item, f.name)) for f in fields(item)}
+    article = {f.name: _plain(getattr(item.article, f.name)) for f in fields(item.article)}
+    article["blocks"] = [{"kind": b.kind, "text": b.text} for b in item.article.blocks]
+    data["article"] = article
+    data["summary"] = {f.name: _plain(getattr(item.summary, f.name)) for f in fields(item.summary)}
+    data["signature"] = list(item.signature)
+    return data
 
 
 def encode_head(item: Digested) -> dict:

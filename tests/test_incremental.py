@@ -287,6 +287,27 @@ def test_heads_file_is_written_as_one_sorted_json_document(tmp_path):
     assert Heads(tmp_path, "fp").get("d1") is None
 
 
+
+def test_a_record_is_encoded_as_asdict_would_and_decodes_back(tmp_path):
+    import json
+    from dataclasses import asdict, replace
+
+    from generator.cache import Cache, decode, encode
+    from generator.records import Article, Block, Digested, Summary
+
+    article = Article(source="a.html", digest="d", title="稀土 «AUKUS»", published="2025-10-21T08:00:00+08:00",
+                      author="記者", site_name="S", url="https://example.com/a", language="zh-Hant", section="國際",
+                      tags=("稀土", "美中"), captions=("圖／路透",),
+                      blocks=(Block("heading", "標題"), Block("paragraph", "正文。")))
+    item = Digested(article=article, summary=Summary("摘要。", ("要點一", "要點二"), "zh-Hant"),
+                    topics=("rare-earths", "us-china"), sources=("a.html", "a.txt"), signature=(90, 1, 2**32 - 1),
+                    saved_ns=7, rules="r", minutes=3)
+    assert json.dumps(encode(item), sort_keys=True) == json.dumps(asdict(item), sort_keys=True)
+    unsaved = replace(item, saved_ns=0)  # the file's time is the build's business, not the record's
+    assert decode(json.loads(json.dumps(encode(item)))) == unsaved
+    Cache(tmp_path, "fp").put("d", item)
+    assert Cache(tmp_path, "fp").get("d") == unsaved
+
 BUILD_IN_A_FRESH_PROCESS = """
 import sys
 from generator import pipeline
