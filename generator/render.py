@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .config import SiteConfig
+from .errors import ConfigError
 from .markup import render_markdown, safe_url
 from .pagecache import PageCache
 from .records import Entry, OutputFile
@@ -66,7 +67,15 @@ def _new_env(templates_dir: Path) -> jinja2.Environment:
 
 
 def load_labels(templates_dir: Path, language: str) -> dict[str, str]:
-    data = tomllib.loads((templates_dir / "labels.toml").read_text(encoding="utf-8"))
+    """The templates' words (labels.toml) in the site's language, English where it has none."""
+    path = templates_dir / "labels.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problem = "no such file (paths.templates in site.toml names the templates folder)"
+        raise ConfigError(str(path), [problem]) from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(str(path), [f"unreadable: {exc}"]) from None
     labels = dict(data.get("en", {}))
     labels.update(data.get(language, data.get(language.split("-")[0], {})))
     return labels

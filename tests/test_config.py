@@ -50,3 +50,23 @@ def test_unreadable_toml_is_one_clear_error(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, "[site\n"))
     assert info.value.problems[0].startswith("cannot read:")
+
+
+@pytest.mark.parametrize("labels", [None, "x = [\n"])
+def test_a_templates_folder_without_readable_labels_is_one_clear_line(site, capsys, labels):
+    """paths.templates naming the wrong folder (or a broken labels.toml) names the file, and the
+    last good _site/ is left as it was."""
+    from generator.cli import main
+
+    site.add_fixture("aukus-submarines.md")
+    assert main(["build", "--config", str(site.config_path)]) == 0
+    before = site.files()
+    templates = site.own_templates()
+    (templates / "labels.toml").unlink()
+    if labels is not None:
+        (templates / "labels.toml").write_text(labels, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--config", str(site.config_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"{templates / 'labels.toml'}: ")
+    assert "unexpected" not in err[0] and site.files() == before
