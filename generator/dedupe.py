@@ -76,20 +76,22 @@ def _shingle_size(units: list[str]) -> int:
 
 
 def shingles(text: str) -> set[str]:
-    """Overlapping n-grams of units: of characters for Chinese and Japanese text, else of words."""
+    """Overlapping n-grams of units: of characters for Chinese and Japanese text, else of words.
+    Signatures use shingle_hashes, their hashes; this readable form is what it is tested against."""
     units = _units(text)
     k = _shingle_size(units)
     return {" ".join(units[i:i + k]) for i in range(len(units) - k + 1)}
 
 
 def shingle_hashes(text: str):
-    import numpy as np  # not at import time: a no-op build never needs it
     """The distinct shingles of the text (as shingles() makes them) as 64-bit hashes, sorted.
 
     Each unit is hashed once (CRC-32 of its UTF-8), a shingle's hash is a polynomial of its units'
     (wrapping at 2**64) finished by splitmix64's mixer, all in numpy: a Python call per shingle
     (joining its units, hashing the string) was most of a signature's cost. Stable across
     processes and runs (no str hash); two shingles meet in one hash with odds about 2**-64."""
+    import numpy as np  # not at import time: a no-op build never needs it
+
     units = _units(text)
     k = _shingle_size(units)
     n = len(units) - k + 1

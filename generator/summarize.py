@@ -114,7 +114,7 @@ class Sentence:
     text: str  # as shown: original script, leading dateline removed
     length: int  # text_length: English words, Chinese characters
     vector: dict[str, float]  # TF-IDF of the normalised tokens
-    norm: float = 0.0  # the vector's Euclidean norm (computed once: cosines need it many times)
+    norm: float  # the vector's Euclidean norm (computed once: cosines need it many times)
 
 
 def summarize_article(article: Article) -> Summary:
