@@ -48,7 +48,11 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return _plain(data), text[m.end():]
 
 
+def dump_yaml(meta: dict) -> str:
+    """The YAML between the front matter's fences. Keys in the given order, Unicode kept, no line
+    wrapping: stable bytes for stable input."""
+    return yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=False)
+
+
 def dump_front_matter(meta: dict, body: str) -> str:
-    """Keys in the given order, Unicode kept, no line wrapping: stable bytes for stable input."""
-    block = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=False)
-    return f"---\n{block}---\n\n{body.rstrip()}\n"
+    return f"---\n{dump_yaml(meta)}---\n\n{body.rstrip()}\n"

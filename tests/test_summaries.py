@@ -1,5 +1,10 @@
+from dataclasses import replace
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from generator.records import Article, Block, Digested, Summary
-from generator.summaries import load_summaries, mint_id, sync_summaries
+from generator.summaries import load_summaries, mint_id, read_summary, sync_one, sync_summaries
 
 
 def item(source="a.txt", title="Rare earth deal signed", digest="d1", text="Body text.", url=None):
@@ -66,3 +71,22 @@ def test_id_depends_on_identity_not_on_file_or_body():
     assert mint_id(item(source="x.txt", text="a")) == mint_id(item(source="y.txt", text="b"))
     assert mint_id(item(url="https://a.org/1")) != mint_id(item(url="https://a.org/2"))
     assert mint_id(item()).startswith("urn:uuid:")
+
+
+# Any text a saved page can put in a field, control characters and line breaks included (YAML
+# quotes and escapes them); not lone surrogates, which no UTF-8 file can hold.
+_field = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@given(title=_field, text=_field, point=_field, author=st.none() | _field, url=st.none() | _field)
+@example(title="t", text="\r0", point="p", author=None, url=None)  # read_text made the \r a \n
+@example(title="t", text="b", point="---\n", author=None, url=None)  # `generated` went inside the quotes
+def test_the_summary_sync_returns_is_the_file_it_wrote_read_back(tmp_path_factory, title, text, point, author, url):
+    """sync_one builds the StoredSummary from the data it dumped instead of parsing the file again:
+    the two must be equal, or the next build would compare against data the file does not hold."""
+    folder = tmp_path_factory.mktemp("summaries")
+    base = item(title=title, text=text, url=url)
+    digested = replace(base, article=replace(base.article, author=author),
+                       summary=replace(base.summary, key_points=(point,)))
+    made = sync_one(folder, digested, None, set())
+    assert made == read_summary(made.path)
