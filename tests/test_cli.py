@@ -75,3 +75,15 @@ def test_missing_and_unknown_files_give_one_line_each(tmp_path):
     assert len(lines) == 2
     assert lines[0].endswith("nope.txt: no such file")
     assert "unknown kind of file (.pdf)" in lines[1]
+
+
+def test_a_reader_that_stops_early_ends_extract_quietly():
+    """`digest extract many files | head`: the closed pipe ends the command as SIGPIPE would
+    (status 141, as the shell reports it), with nothing on stderr."""
+    args = [str(SEED)] * 40  # far more than a pipe's 64 KiB buffer
+    proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "extract", *args], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b"== ")
+    proc.stdout.close()  # what head does after its lines
+    stderr = proc.stderr.read()
+    assert proc.wait() == 141 and stderr == b""
