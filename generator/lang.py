@@ -28,19 +28,22 @@ def is_cjk_char(ch: str) -> bool:
 
 
 def cjk_count(text: str) -> int:
-    return len(CJK_RE.findall(text))
+    return CJK_RE.subn("", text)[1]  # counted, not listed: findall made a string per character
+
+
+def _counts(text: str) -> tuple[int, int]:
+    """(CJK characters, other words), in one pass over the CJK characters."""
+    rest, cjk = CJK_RE.subn(" ", text)
+    return cjk, len(WORD_RE.findall(rest))
 
 
 def text_length(text: str) -> int:
     """Length in 'words': CJK characters count one each, other words one each."""
-    cjk = cjk_count(text)
-    rest = CJK_RE.sub(" ", text)
-    return cjk + len(WORD_RE.findall(rest))
+    return sum(_counts(text))
 
 
 def reading_minutes(text: str) -> int:
-    cjk = cjk_count(text)
-    words = len(WORD_RE.findall(CJK_RE.sub(" ", text)))
+    cjk, words = _counts(text)
     minutes = cjk / CJK_CHARS_PER_MINUTE + words / WORDS_PER_MINUTE
     return max(1, round(minutes))
 

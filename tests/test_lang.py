@@ -5,7 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from generator.lang import common_words, detect_language, normalize, segment
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.lang import (CJK_RE, WORD_RE, cjk_count, common_words, detect_language, normalize, reading_minutes,
+                           segment, text_length)
 
 SEED = Path(__file__).resolve().parent.parent / "content" / "articles"
 
@@ -55,3 +59,23 @@ def test_detect_language():
 def test_normalize_survives_a_lone_surrogate():
     # YAML and JSON "\ud800" escapes give Python strings UTF-8 cannot encode; OpenCC needs UTF-8.
     assert normalize("臺灣\ud800ABC") == "台湾\ufffdabc"
+
+
+def test_text_length_counts_chinese_characters_and_other_words():
+    assert text_length("美國 said 3.5 tons") == 5  # 美, 國, said, 3.5, tons
+    assert text_length("稀土出口管制。") == 6
+    assert text_length("") == 0 and cjk_count("AUKUS 潛艦") == 2
+
+
+def test_reading_minutes_at_300_characters_or_230_words_a_minute():
+    assert reading_minutes("字" * 900) == 3
+    assert reading_minutes("word " * 460 + "字" * 300) == 3
+    assert reading_minutes("short") == 1  # never zero
+
+
+@given(st.text(st.sampled_from("美国稀土 abc,.1'\n-ー\u3400")))
+def test_counts_agree_with_their_definition(text):
+    """CJK characters counted by subn, as findall listed them; the other words in what is left."""
+    cjk = len(CJK_RE.findall(text))
+    assert cjk_count(text) == cjk
+    assert text_length(text) == cjk + len(WORD_RE.findall(CJK_RE.sub(" ", text)))
