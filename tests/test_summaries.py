@@ -1,10 +1,12 @@
+import os
+import time
 from dataclasses import replace
 
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from generator.records import Article, Block, Digested, Summary
-from generator.summaries import load_summaries, mint_id, read_summary, sync_one, sync_summaries
+from generator.summaries import load_summaries, mint_id, read_summary, remember_summaries, sync_one, sync_summaries
 
 
 def item(source="a.txt", title="Rare earth deal signed", digest="d1", text="Body text.", url=None):
@@ -90,3 +92,38 @@ def test_the_summary_sync_returns_is_the_file_it_wrote_read_back(tmp_path_factor
                        summary=replace(base.summary, key_points=(point,)))
     made = sync_one(folder, digested, None, set())
     assert made == read_summary(made.path)
+
+
+def _age(path, seconds=10):
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 10**9))
+
+
+def test_a_summary_this_build_wrote_is_remembered_and_not_parsed_by_the_next(tmp_path, monkeypatch):
+    import generator.summaries as summaries
+
+    since = time.time_ns() - 20 * 10**9  # the build began 20 s ago (files are aged 10 s)
+    written = sync_one(tmp_path, item(), None, set())
+    assert remember_summaries([written], since) == {}  # stamped within the last tick: left out
+    _age(written.path)
+    known = remember_summaries([written], since)
+    assert list(known) == [written.path.name]
+    parsed = []
+    monkeypatch.setattr(summaries, "read_summary", lambda p: parsed.append(p) or read_summary(p))
+    stored, _ = load_summaries(tmp_path, known)
+    assert parsed == [] and stored == [written]
+
+
+def test_a_summary_saved_by_a_person_after_the_build_wrote_it_is_not_remembered(tmp_path):
+    """Even with its size and stamp as the build left them (the same tick): its bytes differ."""
+    since = time.time_ns() - 20 * 10**9  # the build began 20 s ago (files are aged 10 s)
+    written = sync_one(tmp_path, item(), None, set())
+    before = written.path.stat()
+    edited = written.path.read_text(encoding="utf-8").replace("Body text.", "Body TEXT.")
+    with open(written.path, "r+", encoding="utf-8") as fh:  # in place: the same inode
+        fh.write(edited)
+    os.utime(written.path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    _age(written.path)
+    assert remember_summaries([written], since) == {}
+    stored, _ = load_summaries(tmp_path, {})
+    assert stored[0].edited and stored[0].body == "Body TEXT."
