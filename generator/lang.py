@@ -121,14 +121,14 @@ def _dictionary_path() -> str:
 
 @functools.lru_cache(maxsize=4)
 def common_words(min_frequency: int) -> frozenset[str]:
-    """The words of jieba's dictionary at least this frequent (read once per process)."""
-    words = set()
+    """The words of jieba's dictionary (one "word frequency [tag]" a line) at least this frequent,
+    read once per process. One regex pass finds the lines whose frequency has enough digits, so
+    only those are converted (a split per line of 349,000 took 0.3-1 s, paid by every worker)."""
     with open(_dictionary_path(), encoding="utf-8") as f:
-        for line in f:
-            parts = line.split(" ", 2)
-            if len(parts) > 1 and parts[1].isdigit() and int(parts[1]) >= min_frequency:
-                words.add(parts[0])
-    return frozenset(words)
+        text = f.read()
+    digits = rf"[1-9]\d{{{len(str(min_frequency)) - 1},}}" if min_frequency >= 1 else r"\d+"
+    pattern = re.compile(rf"^(\S+) ({digits})(?= |$)", re.M)
+    return frozenset(word for word, n in pattern.findall(text) if int(n) >= min_frequency)
 
 
 def chinese_script(text: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -79,3 +80,17 @@ def test_counts_agree_with_their_definition(text):
     cjk = len(CJK_RE.findall(text))
     assert cjk_count(text) == cjk
     assert text_length(text) == cjk + len(WORD_RE.findall(CJK_RE.sub(" ", text)))
+
+
+@pytest.mark.parametrize("threshold", [0, 1, 99, 100, 101, 5000, 10**6])
+def test_common_words_are_every_line_at_or_above_the_threshold(threshold):
+    """The one-pass read against its definition: each line of the dictionary in turn."""
+    from generator.lang import _dictionary_path
+
+    expected = set()
+    with open(_dictionary_path(), encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) > 1 and parts[1].isdigit() and int(parts[1]) >= threshold:
+                expected.add(parts[0])
+    assert common_words.__wrapped__(threshold) == expected
