@@ -74,6 +74,7 @@ class Watcher:
         self._changed: set[Path] = set()  # everything else
         self._finished = False  # the last relevant event completed a save
         self._last = 0.0  # time.monotonic() of the last relevant event
+        self._first = 0.0  # of the first event of the burst being settled (for the debug log)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._observer = Observer()
@@ -102,6 +103,8 @@ class Watcher:
                 self._changed.add(p)
         self._finished = finished
         self._last = time.monotonic()
+        if not self._first:
+            self._first = self._last
         self._wake.set()
 
     def quiet_seconds(self) -> float:
@@ -134,8 +137,10 @@ class Watcher:
             if self._stop.is_set():
                 return
             changed = self._take_changes()
+            first, self._first = self._first, 0.0
             if not changed:
                 continue  # only the build's own summary writes
+            log.debug("watch: %d changed, settled %.3f s after the first event", len(changed), time.monotonic() - first)
             try:
                 self.on_change(changed)
             except Exception:  # the callback reports its own errors; never stop watching
