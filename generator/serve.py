@@ -287,7 +287,10 @@ class Rebuilder:
                     log.debug("warm-up failed", exc_info=True)
             # Read only when a long Chinese token meets a short alias, which no warm-up text is
             # made to do (0.3-1 s of jieba's dictionary, paid by a first save that did).
-            common_words(COMPOUND_MIN_FREQ)
+            try:
+                common_words(COMPOUND_MIN_FREQ)
+            except (ImportError, OSError):  # the build that needs it reports it
+                log.debug("warm-up of jieba's word list failed", exc_info=True)
             # What is alive now lives as long as the server: the site's records kept for the next
             # save (with their text), models, templates. The collector need not walk them again:
             # at 10,000 articles a full collection took 0.3-0.9 s, a few times a build.

@@ -309,3 +309,26 @@ def test_a_builds_survivors_are_frozen_and_every_few_builds_collected_whole(monk
         assert gone() is None
     finally:
         gc.unfreeze()
+
+
+def test_the_warm_up_survives_a_missing_word_list(monkeypatch):
+    """Only a head start: without jieba's dictionary the server still starts (the builds that need
+    the word list report it)."""
+    import generator.lang as lang
+    import generator.serve as serve
+    from conftest import REPO
+    from generator.config import load_config
+    from generator.livereload import Broadcaster
+
+    def missing():
+        raise ImportError("jieba's dictionary (the jieba package) is not installed")
+
+    lang.common_words.cache_clear()
+    monkeypatch.setattr(lang, "_dictionary_path", missing)
+    try:
+        config = load_config(REPO / "site.toml")
+        serve.Rebuilder(REPO / "site.toml", None, Broadcaster()).warm_up(config)  # does not raise
+    finally:
+        lang.common_words.cache_clear()
+        import gc
+        gc.unfreeze()  # warm_up froze this process's objects
