@@ -19,7 +19,7 @@ import zlib
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from .lang import CJK_RE, normalize
+from .lang import CJK_RE, cjk_count, normalize
 from .records import Article, Digested
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def _units(text: str) -> list[str]:
 
 def _shingle_size(units: list[str]) -> int:
     # A CJK character is in no unit but its own: counting them in the units joined counts those.
-    cjk = len(CJK_RE.findall("".join(units)))
+    cjk = cjk_count("".join(units))
     return CJK_SHINGLE if cjk * 2 > len(units) else WORD_SHINGLE
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import unknown_keys
-from ..lang import CJK_RE, normalize, to_simplified
+from ..lang import cjk_count, normalize, to_simplified
 
 # Chinese aliases of at most this many characters match whole jieba tokens only: two characters
 # are too often the tail of one word and the head of the next (美中 in 完美中, 中美 in 集中美元).
@@ -82,7 +82,7 @@ class TopicRule:
 
 def make_alias(text: str, weight: float, match_case: bool = False, both_sides: bool = False) -> Alias:
     form = _normalize_alias(text, match_case)
-    cjk = len(CJK_RE.findall(form))
+    cjk = cjk_count(form)
     if cjk:
         mode = "token" if cjk == len(form) and cjk <= SHORT_CJK_MAX else "substring"
         return Alias(text, weight, form, mode, match_case, both_sides)

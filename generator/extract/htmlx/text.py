@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...lang import CJK_RE
+from ...lang import cjk_count
 
 _SPACES_RE = re.compile(r"\s+")
 # A line break between two CJK characters is layout, not a word boundary.
@@ -27,7 +27,7 @@ def collapse(text: str) -> str:
 
 def units(text: str) -> float:
     """Text length in words: one per CJK character, one per ~6 other characters."""
-    cjk = len(CJK_RE.findall(text)) if not text.isascii() else 0
+    cjk = cjk_count(text) if not text.isascii() else 0
     return cjk + (len(text) - cjk) / CHARS_PER_WORD
 
 
