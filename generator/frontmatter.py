@@ -54,5 +54,10 @@ def dump_yaml(meta: dict) -> str:
     return yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=False)
 
 
+def front_matter(block: str, body: str) -> str:
+    """A markdown file: the YAML block (dump_yaml's) between its fences, then the body."""
+    return f"---\n{block}---\n\n{body.rstrip()}\n"
+
+
 def dump_front_matter(meta: dict, body: str) -> str:
-    return f"---\n{dump_yaml(meta)}---\n\n{body.rstrip()}\n"
+    return front_matter(dump_yaml(meta), body)
