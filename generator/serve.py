@@ -25,8 +25,8 @@ from pathlib import Path
 from . import pipeline
 from .classify.text import COMPOUND_MIN_FREQ
 from .config import SiteConfig, load_config
-from .lang import common_words
 from .errors import ConfigError
+from .lang import common_words
 from .livereload import EVENTS_PATH, KEEPALIVE_SECONDS, RELOAD_JS, SCRIPT_PATH, Broadcaster, inject_script
 from .records import Source
 from .render import make_env, url_of
@@ -239,8 +239,7 @@ class Rebuilder:
         if self._builds % FULL_COLLECTION_EVERY == 0:
             gc.unfreeze()
         started = time.perf_counter()
-        gc.collect()
-        gc.freeze()
+        _freeze_survivors()
         log.debug("serve: collected and froze the build's objects in %.3f s", time.perf_counter() - started)
 
     def wait_for_index(self, timeout: float | None = None) -> None:
@@ -294,8 +293,7 @@ class Rebuilder:
             # What is alive now lives as long as the server: the site's records kept for the next
             # save (with their text), models, templates. The collector need not walk them again:
             # at 10,000 articles a full collection took 0.3-0.9 s, a few times a build.
-            gc.collect()
-            gc.freeze()
+            _freeze_survivors()
 
     def _failed(self, message: str, build: bool = True) -> bool:
         if build:  # else only the search index failed: the pages and summaries are fine
@@ -304,6 +302,12 @@ class Rebuilder:
         print(f"Build failed: {message}", file=sys.stderr)
         self.events.publish("build-error", message)
         return False
+
+
+def _freeze_survivors() -> None:
+    """Collect garbage, then move what survives out of the collector's reach (gc.freeze)."""
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass
