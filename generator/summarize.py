@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from generator.lang import normalize, segment, text_length
+from generator.lang import normalize, normalize_each, segment, text_length
 from generator.records import Article, Summary
 from generator.sentences import CLOSERS, leading_blocks, split_sentences
 
@@ -140,11 +140,11 @@ def usable_sentences(article: Article) -> list[Sentence]:
             continue
         paragraph = block.text
         texts.extend(strip_dateline(t) for t in split_sentences(paragraph, article.language))
-    kept = [t for t in texts if text_length(t) > 0 and not is_boilerplate(t)]
+    measured = [(t, n) for t in texts if (n := text_length(t)) > 0 and not is_boilerplate(t)]
     family = _family(article.language)
-    token_lists = [_tokens(t, family) for t in kept]
+    token_lists = [_tokens_of_normalized(t, family) for t in normalize_each([t for t, _ in measured])]
     vectors = _tfidf(token_lists)
-    return [Sentence(i, t, text_length(t), v, _norm(v)) for i, (t, v) in enumerate(zip(kept, vectors))]
+    return [Sentence(i, t, n, v, _norm(v)) for i, ((t, n), v) in enumerate(zip(measured, vectors))]
 
 
 def is_boilerplate(text: str) -> bool:
@@ -185,15 +185,19 @@ _ZH_STOPWORDS = frozenset(
 
 
 def _tokens(text: str, family: str) -> list[str]:
+    return _tokens_of_normalized(normalize(text), family)
+
+
+def _tokens_of_normalized(text: str, family: str) -> list[str]:
     if family == "zh":
-        return [t for t in segment(normalize(text)) if not _NOT_WORD_RE.match(t) and t not in _ZH_STOPWORDS]
-    return [w for w in _EN_TOKEN_RE.findall(normalize(text)) if w not in _EN_STOPWORDS]
+        return [t for t in segment(text) if not _NOT_WORD_RE.match(t) and t not in _ZH_STOPWORDS]
+    return [w for w in _EN_TOKEN_RE.findall(text) if w not in _EN_STOPWORDS]
 
 
 def _tfidf(token_lists: list[list[str]]) -> list[dict[str, float]]:
-    df = Counter(t for tokens in token_lists for t in set(tokens))
     n = len(token_lists)
-    return [{t: c * (math.log((n + 1) / df[t]) + 1) for t, c in sorted(Counter(tokens).items())} for tokens in token_lists]
+    idf = {t: math.log((n + 1) / df) + 1 for t, df in Counter(t for tokens in token_lists for t in set(tokens)).items()}
+    return [{t: c * idf[t] for t, c in sorted(Counter(tokens).items())} for tokens in token_lists]
 
 
 def _cosine(a: dict[str, float], b: dict[str, float], a_norm: float, b_norm: float) -> float:

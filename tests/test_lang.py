@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.lang import (CJK_RE, WORD_RE, cjk_count, common_words, detect_language, normalize, reading_minutes,
-                           segment, text_length)
+from generator.lang import (CJK_RE, WORD_RE, cjk_count, common_words, detect_language, normalize, normalize_each,
+                           reading_minutes, segment, text_length)
 
 SEED = Path(__file__).resolve().parent.parent / "content" / "articles"
 
@@ -80,6 +80,19 @@ def test_counts_agree_with_their_definition(text):
     cjk = len(CJK_RE.findall(text))
     assert cjk_count(text) == cjk
     assert text_length(text) == cjk + len(WORD_RE.findall(CJK_RE.sub(" ", text)))
+
+
+# Pieces whose forms depend on what is around them: OpenCC's phrases (頭髮, 乾隆 beside 乾燥), combining
+# marks that NFKC composes with the letter before, case folding that grows (ß, ﬁ) or is special (Σς İ),
+# full-width and compatibility forms, and line breaks other than \n.
+_NORMALIZE_PIECES = ["頭髮", "發", "髮", "乾", "隆", "燥", "臺灣", "台", "e", "\u0301", "ß", "Σ", "ς", "İ", "Ａ", "ﬁ",
+                     "㍿", "①", "\r", "\u2028", "\n", " ", "US", "中美"]
+
+
+@given(st.lists(st.lists(st.sampled_from(_NORMALIZE_PIECES), max_size=6).map("".join), max_size=6))
+def test_normalize_each_is_normalize_of_each(texts):
+    """One conversion of the joined sentences gives what one conversion per sentence gives."""
+    assert normalize_each(texts) == [normalize(t) for t in texts]
 
 
 @pytest.mark.parametrize("threshold", [0, 1, 99, 100, 101, 5000, 10**6])
