@@ -137,11 +137,6 @@ def locate_spans(analysed: Analysed, aliases: Iterable[Alias]) -> dict[Alias, tu
     return located
 
 
-def locate_aliases(analysed: Analysed, aliases: Iterable[Alias]) -> dict[Alias, frozenset[int]]:
-    """For each alias, the indices of the sentences where it occurs."""
-    return {alias: frozenset(s.sentence for s in found) for alias, found in locate_spans(analysed, aliases).items()}
-
-
 # What every match of the ATTRIBUTION_RES pattern at the same index contains: a text without it is
 # not searched (the second pattern tries up to 40 characters at every position: 1.6 ms an article).
 _ATTRIBUTION_NEEDS = tuple(re.compile(p) for p in (
