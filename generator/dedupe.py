@@ -13,8 +13,11 @@ newest save itself, so a chain of look-alikes never grows into one entry.
 from __future__ import annotations
 
 import functools
+import importlib
+import importlib.util
 import logging
 import re
+import sys
 import zlib
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -109,12 +112,29 @@ def shingle_hashes(text: str):
     return np.unique(h)
 
 
+def _minhash_class():
+    """datasketch's MinHash, imported without the package's __init__ where it was not imported yet:
+    that __init__ imports every sketch datasketch has, and its LSH modules import scipy.integrate
+    (0.9 s of a 1.5 s first article in a fresh worker, for code this generator never runs).
+    datasketch.minhash itself needs only numpy and datasketch.hashfunc. The bare package is in
+    sys.modules only while they load, so a later `import datasketch` runs the real __init__ (which
+    then finds these two modules loaded)."""
+    if "datasketch" in sys.modules:
+        return sys.modules["datasketch"].MinHash
+    spec = importlib.util.find_spec("datasketch")
+    if spec is None or spec.loader is None:
+        raise ImportError("datasketch is not installed")
+    sys.modules["datasketch"] = importlib.util.module_from_spec(spec)  # its __init__ not run
+    try:
+        return importlib.import_module("datasketch.minhash").MinHash
+    finally:
+        del sys.modules["datasketch"]
+
+
 @functools.lru_cache(maxsize=1)
 def _empty_minhash():
-    from datasketch import MinHash  # imported only where signatures are made (~1 s: scipy)
-
     # The values given to it are hashes already (shingle_hashes): the hash function is int.
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int)
+    return _minhash_class()(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int)
 
 
 def body_signature(article: Article) -> tuple[int, ...]:

@@ -132,7 +132,7 @@ def make_server(config: SiteConfig, port: int, events: Broadcaster | None = None
 
 # Small articles of each kind run through the per-article work once at startup, so the first save
 # does not pay for what is loaded on first use: the segmenter's dictionary and OpenCC, the HTML and
-# text-dump extractors with htmldate and dateparser, datasketch (and scipy) for the near-duplicate
+# text-dump extractors with htmldate and dateparser, datasketch's MinHash for the near-duplicate
 # signature, which a body must be long enough to get (together ~2-3 s; a first saved page cost
 # 0.7 s more than the next while the warm-up was markdown briefs too short for a signature).
 _WARM_UP_BODY_EN = ("US-China talks on rare earth exports resumed in Geneva on Monday after a pause of "

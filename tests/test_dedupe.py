@@ -100,6 +100,22 @@ def test_signature_is_the_same_in_another_process_and_hash_seed():
     assert tuple(json.loads(done.stdout)) == body_signature(extracted("port-strike.html"))
 
 
+
+def test_signature_needs_neither_scipy_nor_datasketchs_package_init():
+    """A fresh process makes a signature without the LSH modules (and scipy) that datasketch's
+    __init__ imports, and a later `import datasketch` still gives the whole package, with the same
+    MinHash class."""
+    code = ("import json, sys; from generator import dedupe; from generator.records import Article, Block; "
+            "text = ' '.join(f'word{i} and more words number {i}' for i in range(60)); "
+            "sig = dedupe.body_signature(Article(source='a.md', digest='d', title='t', published=None, author=None, "
+            "site_name=None, url=None, language='en', blocks=(Block('paragraph', text),))); "
+            "before = ['scipy' in sys.modules, 'datasketch' in sys.modules]; "
+            "import datasketch; "
+            "print(json.dumps([sig[0] > 0, *before, hasattr(datasketch, 'MinHashLSH'), "
+            "datasketch.MinHash is type(dedupe._empty_minhash())]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert json.loads(done.stdout) == [True, False, False, True, True]
+
 def test_signature_survives_the_cache(tmp_path):
     item = digested(extracted("port-strike.html"))
     cache = Cache(tmp_path, "fp")
