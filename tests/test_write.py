@@ -69,3 +69,35 @@ def test_pages_rendered_straight_into_the_stage(tmp_path):
         write_site([OutputFile("a.html", None), OutputFile("p/x.html", None)], out, render=broken)
     assert (out / "a.html").read_bytes() == b"A" and (out / "p/x.html").read_bytes() == b"X"
     assert not list(tmp_path.glob("._site.build-*"))
+
+
+def test_staging_links_every_file_and_symlink_and_lists_them(tmp_path):
+    """The staged copy holds what the site holds, and the paths it returns are every file and
+    symlink under it (what a walk finds), so a file no longer wanted is always removed."""
+    from generator.write import _link_tree
+
+    site = tmp_path / "site"
+    (site / "a" / "b").mkdir(parents=True)
+    (site / "a" / "b" / "index.html").write_text("x")
+    (site / "top.html").write_text("y")
+    (site / "empty").mkdir()
+    os.symlink("top.html", site / "alias.html")
+    os.symlink("a", site / "linked-dir")
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    listed = _link_tree(site, stage)
+    walked = set()
+    for folder, dirs, names in os.walk(stage):
+        rel = os.path.relpath(folder, stage).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        walked.update(prefix + n for n in [*names, *(d for d in dirs if os.path.islink(os.path.join(folder, d)))])
+    assert listed == walked == {"a/b/index.html", "top.html", "alias.html", "linked-dir"}
+    assert (stage / "empty").is_dir() and os.readlink(stage / "linked-dir") == "a"
+    assert os.stat(stage / "top.html").st_ino == os.stat(site / "top.html").st_ino
+
+
+def test_a_file_no_longer_wanted_is_removed_from_a_nested_folder(tmp_path):
+    out = tmp_path / "_site"
+    write_site([OutputFile("a/b/old.html", b"1"), OutputFile("a/keep.html", b"2")], out)
+    report = write_site([OutputFile("a/keep.html", b"2")], out)
+    assert report.removed == 1 and not (out / "a" / "b").exists() and (out / "a" / "keep.html").read_bytes() == b"2"
