@@ -288,6 +288,38 @@ def test_heads_file_is_written_as_one_sorted_json_document(tmp_path):
 
 
 
+def test_heads_read_and_kept_are_copied_not_encoded_again(tmp_path, monkeypatch):
+    """Saving after one head changed, one was added and one dropped encodes only the two new ones;
+    the file is byte for byte what encoding every head gives."""
+    from dataclasses import replace
+
+    from generator import cache
+    from generator.cache import Heads
+    from generator.records import Article, Digested, Summary
+
+    article = Article(source="a.md", digest="d", title="美中", published=None, author=None, site_name=None,
+                      url=None, language="zh-Hant", tags=(), blocks=())
+    items = {f"d{n}": Digested(article=replace(article, title=f"美中 {n} \u2028«»"), summary=Summary("S.", (), "en"),
+                               topics=("us-china",), sources=(f"{n}.md",), signature=(n, 2**31), rules="r", minutes=1)
+             for n in range(6)}
+    Heads(tmp_path, "fp").save(items)
+    heads = Heads(tmp_path, "fp")
+    now = {d: heads.get(d) for d in ("d0", "d1", "d3", "d4", "d5")}  # d2 deleted
+    now["d3"] = replace(now["d3"], topics=())  # changed
+    now["d6"] = replace(items["d0"], sources=("6.md",))  # added
+    encoded = []
+    real = cache.encode_head
+    monkeypatch.setattr(cache, "encode_head", lambda item: encoded.append(item.sources) or real(item))
+    heads.save(now)
+    assert sorted(encoded) == [("3.md",), ("6.md",)]
+    written = next(tmp_path.glob("heads-*.json")).read_bytes()
+    monkeypatch.undo()
+    Heads(tmp_path / "fresh", "fp").save(now)
+    assert written == next((tmp_path / "fresh").glob("heads-*.json")).read_bytes()
+    again = Heads(tmp_path, "fp")
+    assert {d: again.get(d).topics for d in sorted(now)} == {d: now[d].topics for d in sorted(now)}
+
+
 def test_a_record_is_encoded_as_asdict_would_and_decodes_back(tmp_path):
     import json
     from dataclasses import asdict, replace
