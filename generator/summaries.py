@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import time
 import uuid
@@ -63,16 +64,28 @@ def load_summaries(folder: Path, known: dict | None = None) -> tuple[list[Stored
     edited] from the last build; a file whose stat still matches is not read and parsed again."""
     stored, problems = [], []
     known = known or {}
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+    for entry in _markdown_files(folder):
+        path = folder / entry.name
         try:
-            seen = known.get(path.name)
-            if seen is not None and seen[:3] == file_version(path.stat()):
+            seen = known.get(entry.name)
+            if seen is not None and seen[:3] == file_version(entry.stat()):
                 stored.append(StoredSummary(path=path, meta=seen[3], body=seen[4], edited=seen[5]))
                 continue
             stored.append(read_summary(path))
         except (OSError, UnicodeDecodeError, FrontMatterError) as exc:
             problems.append((str(path), f"summary not readable, left alone: {exc}"))
     return stored, problems
+
+
+def _markdown_files(folder: Path) -> list[os.DirEntry]:
+    """The folder's *.md entries, as Path.glob("*.md") finds them, sorted by name: the names
+    sorted, not Paths (their comparison was a third of finding 10,000 summaries)."""
+    try:
+        with os.scandir(folder) as entries:
+            found = [e for e in entries if e.name.endswith(".md")]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(found, key=lambda e: e.name)
 
 
 def remember_summaries(stored: list[StoredSummary], since_ns: int) -> dict:

@@ -127,3 +127,19 @@ def test_a_summary_saved_by_a_person_after_the_build_wrote_it_is_not_remembered(
     assert remember_summaries([written], since) == {}
     stored, _ = load_summaries(tmp_path, {})
     assert stored[0].edited and stored[0].body == "Body TEXT."
+
+
+def test_load_summaries_reads_what_glob_finds_in_name_order(tmp_path):
+    """Every *.md entry, as Path.glob("*.md") finds them (hidden ones too), in name order; one that
+    cannot be read is a problem line, not a stop."""
+    from generator.summaries import load_summaries
+
+    text = "---\ntitle: T\n---\n\nBody.\n"
+    for name in ("b.md", "a.md", ".hidden.md", "B.md", "c.MD", "d.md.tmp", "é.md"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "dir.md").mkdir()
+    stored, problems = load_summaries(tmp_path)
+    expected = sorted(p for p in tmp_path.glob("*.md") if p.is_file())
+    assert [s.path for s in stored] == expected
+    assert [s.path.name for s in stored] == [".hidden.md", "B.md", "a.md", "b.md", "é.md"]
+    assert [p for p, _ in problems] == [str(tmp_path / "dir.md")]
