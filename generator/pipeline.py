@@ -28,7 +28,7 @@ from .summaries import (entry_from_stored, read_summary, remember_summaries, sum
                         sync_summary_files)
 from .summarize import summarize_article
 from .workers import classify_items, digest_sources
-from .write import update_in_place, write_bytes_atomic, write_site
+from .write import Removals, update_in_place, write_bytes_atomic, write_site
 
 log = logging.getLogger(__name__)
 
@@ -209,12 +209,16 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
 
         report.epilogue = epilogue
     else:
-        written = write_site(files, config.output_dir, finalize=index if config.search else None,
-                             finalize_dir=INDEX_DIR + "/", render=plan.render_into)
-        if serving:
-            report.epilogue = remember
-        else:
-            remember()
+        removals = Removals()  # the previous site, removed while the state is saved
+        try:
+            written = write_site(files, config.output_dir, finalize=index if config.search else None,
+                                 finalize_dir=INDEX_DIR + "/", render=plan.render_into, remove=removals)
+            if serving:
+                report.epilogue = remember
+            else:
+                remember()
+        finally:
+            removals.wait()
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
     report.changed = written.changed
     report.seconds = time.perf_counter() - started

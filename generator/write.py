@@ -2,7 +2,8 @@
 
 The new site is staged in a sibling folder that starts as hard links to the current site, so files
 whose bytes did not change keep their inode and mtime; then the two folders are swapped in one
-step (renameat2 RENAME_EXCHANGE on Linux, two renames elsewhere) and the old one is removed.
+step (renameat2 RENAME_EXCHANGE on Linux, two renames elsewhere) and the old one is removed
+(by a build, beside its last steps: Removals).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import functools
 import os
 import shutil
 import stat
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,16 +79,46 @@ def _exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
-def swap_in(fresh: Path, target: Path, old: Path) -> None:
+def _remove_now(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def swap_in(fresh: Path, target: Path, old: Path, remove: Callable[[Path], None] = _remove_now) -> None:
     """Put the folder `fresh` where `target` is: one exchange where the system allows it, else two
-    renames through `old`. The previous content is removed."""
+    renames through `old`. The previous content is then removed, by `remove(folder)`."""
     if target.is_dir() and _exchange(fresh, target):
-        shutil.rmtree(fresh)
+        remove(fresh)
         return
     if target.exists():
         os.rename(target, old)
     os.rename(fresh, target)
-    shutil.rmtree(old, ignore_errors=True)
+    remove(old)
+
+
+class Removals:
+    """`remove` for swap_in that does not wait: each folder is removed by `rm -rf` in a process of
+    its own, beside the rest of the build, which calls wait() before it ends (removing the previous
+    site of 11,000 pages took 0.7-1.5 s, a tenth of a one-article edit at 10,000 articles). A
+    killed build leaves the folder to recover_output; without `rm`, it is removed at once."""
+
+    def __init__(self) -> None:
+        self._running: list[subprocess.Popen] = []
+
+    def __call__(self, folder: Path) -> None:
+        rm = shutil.which("rm")
+        try:
+            if rm is not None:
+                self._running.append(subprocess.Popen([rm, "-rf", "--", os.fspath(folder)], stdin=subprocess.DEVNULL,
+                                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                return
+        except OSError:
+            pass
+        _remove_now(folder)
+
+    def wait(self) -> None:
+        for proc in self._running:
+            proc.wait()
+        self._running = []
 
 
 def _check_kept(target: Path, f: OutputFile) -> None:
@@ -199,11 +231,13 @@ def check_collisions(files: list[OutputFile]) -> None:
 
 
 def write_site(files: list[OutputFile], out: Path, finalize: Callable[[Path], None] | None = None,
-               finalize_dir: str | None = None, render: Render | None = None) -> WriteReport:
+               finalize_dir: str | None = None, render: Render | None = None,
+               remove: Callable[[Path], None] = _remove_now) -> WriteReport:
     """Replace `out` with exactly `files`, atomically. `render(sink)`, when given, writes the files
     listed with data None that it makes straight into the staged site through `sink(path, bytes)`
     (so no page is held in memory) and returns {path: changed}. `finalize(stage)` may then add files
-    of its own under `finalize_dir/` (e.g. a search index); they are left to it, not counted here."""
+    of its own under `finalize_dir/` (e.g. a search index); they are left to it, not counted here.
+    The previous site is removed by `remove(folder)` (at once, or a Removals)."""
     check_collisions(files)
     out.parent.mkdir(parents=True, exist_ok=True)
     recover_output(out)
@@ -214,7 +248,7 @@ def write_site(files: list[OutputFile], out: Path, finalize: Callable[[Path], No
         if finalize is not None:
             finalize(stage)
         stage.chmod(0o755)
-        swap_in(stage, out, stage.with_name(stage.name + "-old"))  # recover_output knows "-old"
+        swap_in(stage, out, stage.with_name(stage.name + "-old"), remove)  # recover_output knows "-old"
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise

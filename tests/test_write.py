@@ -101,3 +101,22 @@ def test_a_file_no_longer_wanted_is_removed_from_a_nested_folder(tmp_path):
     write_site([OutputFile("a/b/old.html", b"1"), OutputFile("a/keep.html", b"2")], out)
     report = write_site([OutputFile("a/keep.html", b"2")], out)
     assert report.removed == 1 and not (out / "a" / "b").exists() and (out / "a" / "keep.html").read_bytes() == b"2"
+
+
+@pytest.mark.parametrize("have_rm", [True, False])
+def test_the_previous_site_removed_beside_the_build(tmp_path, monkeypatch, have_rm):
+    """With Removals, the previous site is removed by `rm -rf` in its own process, done once wait()
+    returns; without rm, at once. Either way only the new site is left."""
+    from generator import write
+    from generator.write import Removals
+
+    out = tmp_path / "_site"
+    write_site([OutputFile("a/index.html", b"old"), OutputFile("b.html", b"b")], out)
+    if not have_rm:
+        monkeypatch.setattr(write.shutil, "which", lambda name: None)
+    removals = Removals()
+    write_site([OutputFile("a/index.html", b"new")], out, remove=removals)
+    assert len(removals._running) == (1 if have_rm else 0)
+    removals.wait()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+    assert (out / "a" / "index.html").read_bytes() == b"new" and not (out / "b.html").exists()
