@@ -28,7 +28,7 @@ from .summaries import (entry_from_stored, read_summary, remember_summaries, sum
                         sync_summary_files)
 from .summarize import summarize_article
 from .workers import classify_items, digest_sources
-from .write import Removals, update_in_place, write_bytes_atomic, write_site
+from .write import Removals, WriteReport, recover_output, update_in_place, write_bytes_atomic, write_site
 
 log = logging.getLogger(__name__)
 
@@ -208,6 +208,11 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
             remember(pause)
 
         report.epilogue = epilogue
+    elif not serving and output_unchanged(config, plan, files, old.outputs,
+                                          not config.search or shard_keys(shards) == old.search):
+        recover_output(config.output_dir)  # what a killed build left beside it
+        written = WriteReport(0, len(files), 0, ())
+        remember()
     else:
         removals = Removals()  # the previous site, removed while the state is saved
         try:
@@ -223,6 +228,24 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
     report.changed = written.changed
     report.seconds = time.perf_counter() - started
     return report
+
+
+def output_unchanged(config: SiteConfig, plan, files: list, outputs: list[str], search_same: bool) -> bool:
+    """Whether the output folder already holds exactly what this build would write: no page to
+    render (every page's key is the last build's and its file is there), the same files as the
+    last build (`outputs`), each file with data already holding it, and the same search shards.
+    Then the folder is left as it is: staging a copy of a site of 11,000 pages and removing the
+    old one cost 2-3 s of an edit that changed no page (a sentence added below the summary)."""
+    if plan.todo or not search_same or not outputs or sorted(f.path for f in files) != outputs:
+        return False
+    for f in files:
+        if f.data is not None:
+            try:
+                if (config.output_dir / f.path).read_bytes() != f.data:
+                    return False
+            except OSError:
+                return False
+    return True
 
 
 def render_edited_first(config: SiteConfig, paths: list[Path], summary_of: dict) -> list[str]:

@@ -55,6 +55,34 @@ def test_second_build_extracts_nothing_and_one_edit_extracts_one(site, counted):
     assert counted == ["world/short.md"]
 
 
+def test_a_build_that_changes_no_output_file_leaves_the_folder_as_it_is(site, counted):
+    """An article saved again with no change to what the site shows (here, trailing blank lines) is
+    digested again, and the output folder is not staged and swapped: same folder, same files. An
+    edit that changes a page, a deleted output file, or a stray stage of a killed build, is not
+    mistaken for that."""
+    fill(site)
+    site.build()
+    before = site.files()
+    inode = os.stat(site.output).st_ino
+    path = site.articles / "world" / "short.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n\n", encoding="utf-8")
+    stray = site.root / f".{site.output.name}.build-killed"
+    stray.mkdir()
+    report = site.build()
+    assert counted[-1] == "world/short.md" and report.written == 0 and report.removed == 0
+    assert os.stat(site.output).st_ino == inode and site.files() == before and not stray.exists()
+
+    (site.output / "sitemap.xml").unlink()
+    report = site.build(), os.stat(site.output).st_ino
+    assert report[0].written == 1 and report[1] != inode and site.files() == before
+
+    inode = os.stat(site.output).st_ino
+    path.write_text(path.read_text(encoding="utf-8").replace("Monday", "Tuesday"), encoding="utf-8")
+    report = site.build()
+    assert report.written > 0 and os.stat(site.output).st_ino != inode
+    assert pages_with(site, "Tuesday") and not pages_with(site, "on Monday to discuss")
+
+
 def test_unchanged_articles_come_from_the_heads_file_not_their_records(site, counted, monkeypatch, caplog):
     """A build reads one heads file for the articles it has seen, no record per article; a damaged
     heads file is a warning, the full records are read, and the site is the same."""
