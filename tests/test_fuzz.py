@@ -209,6 +209,15 @@ def test_strip_controls_leaves_only_xml_characters(text):
     assert strip_controls(out) == out
 
 
+
+@given(st.text(st.sampled_from(["a", "稀", " ", "\t", "\n", "\r", "\x00", "\x08", "\x0b", "\x0c", "\x0e", "\x1f",
+                                "\x7f", "\x80", "\ud800", "\udfff", "\ufffe", "\uffff", "\ufffd"]), max_size=30))
+def test_strip_controls_is_its_two_substitutions(text):
+    """The scan that leaves a clean text as it is gives what the two substitutions give."""
+    from generator.markup import _CONTROL_RE, _VERTICAL_RE
+
+    assert strip_controls(text) == _CONTROL_RE.sub("", _VERTICAL_RE.sub(" ", text))
+
 @pytest.mark.skipif(PROFILE != "fuzz", reason="slow: `make fuzz` only (tests/test_kill.py runs 5 kill points)")
 def test_killed_builds_at_twenty_points(tmp_path):
     from test_kill import check_killed_builds
