@@ -208,8 +208,8 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
             remember(pause)
 
         report.epilogue = epilogue
-    elif not serving and output_unchanged(config, plan, files, old.outputs,
-                                          not config.search or shard_keys(shards) == old.search):
+    elif not serving and output_unchanged(config, plan, files, old.outputs, not config.search or (
+            shard_keys(shards) == old.search and all((config.output_dir / s.folder).is_dir() for s in shards))):
         recover_output(config.output_dir)  # what a killed build left beside it
         written = WriteReport(0, len(files), 0, ())
         remember()
@@ -233,7 +233,8 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
 def output_unchanged(config: SiteConfig, plan, files: list, outputs: list[str], search_same: bool) -> bool:
     """Whether the output folder already holds exactly what this build would write: no page to
     render (every page's key is the last build's and its file is there), the same files as the
-    last build (`outputs`), each file with data already holding it, and the same search shards.
+    last build (`outputs`), each file with data already holding it, and (`search_same`) the same
+    search shards, each one's folder there (what index_search_cached would keep as it is).
     Then the folder is left as it is: staging a copy of a site of 11,000 pages and removing the
     old one cost 2-3 s of an edit that changed no page (a sentence added below the summary)."""
     if plan.todo or not search_same or not outputs or sorted(f.path for f in files) != outputs:

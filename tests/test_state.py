@@ -159,6 +159,19 @@ def test_search_index_comes_back_from_the_cache_and_a_damaged_copy_is_rebuilt(si
     assert len(calls) == 1 and {p: d for p, d in site.files().items() if p.startswith("pagefind/")} == first
 
 
+def test_a_deleted_search_shard_comes_back_when_nothing_else_changed(site):
+    """A build that changes no page still puts back a search shard deleted from _site/."""
+    fill(site)
+    site.build()
+    first = {p: d for p, d in site.files().items() if p.startswith("pagefind/")}
+    shard = next(p for p in (site.config().output_dir / "pagefind").iterdir() if p.is_dir())
+    shutil.rmtree(shard)
+    path = site.articles / "world" / "short.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")  # digested again, same pages
+    site.build()
+    assert {p: d for p, d in site.files().items() if p.startswith("pagefind/")} == first
+
+
 def test_a_restored_search_index_damaged_in_the_site_is_not_served_again(site, monkeypatch):
     """The restored index shares its files with the cache (hard links): a file of it changed in
     place under _site/ is caught by the recorded hashes at the next restore, and rebuilt."""
