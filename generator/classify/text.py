@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..lang import CJK_RE, HAN_RUN_RE, common_words, normalize, segment
+from ..lang import CJK_RE, HAN_RUN_RE, common_words, normalize_each, segment
 from ..records import Article
 from ..sentences import leading_blocks
 from .rules import Alias
@@ -74,11 +74,8 @@ def analyse_article(article: Article) -> Analysed:
             units.append((Sentence(zone, index), sentence))
     cased_parts = [text for _, text in units]
     cased = "\n".join(cased_parts)
-    folded = normalize(cased)
-    folded_parts = folded.split("\n")
-    if len(folded_parts) != len(cased_parts):  # conversion changed a line break: go one by one
-        folded_parts = [normalize(t) for t in cased_parts]
-        folded = "\n".join(folded_parts)
+    folded_parts = normalize_each(cased_parts)
+    folded = "\n".join(folded_parts)
     return Analysed(tuple(s for s, _ in units), folded, cased,
                     _starts(folded_parts), _starts(cased_parts), len(blocks))
 
