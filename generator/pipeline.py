@@ -22,7 +22,7 @@ from .pagecache import PageCache
 from .progress import track
 from .records import BuildReport, Digested, Source
 from .render import load_labels, plan_site, render_articles
-from .search import INDEX_DIR, index_search_cached, plan_shards, search_language, shard_keys
+from .search import INDEX_DIR, index_search_cached, index_unchanged, plan_shards, search_language, shard_keys
 from .state import INPUTS, RACY_NS, BuildState, final_signature, load_state, save_state, signatures
 from .summaries import (entry_from_stored, read_summary, remember_summaries, summary_sources, sync_one,
                         sync_summary_files)
@@ -208,8 +208,8 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
             remember(pause)
 
         report.epilogue = epilogue
-    elif not serving and output_unchanged(config, plan, files, old.outputs, not config.search or (
-            shard_keys(shards) == old.search and all((config.output_dir / s.folder).is_dir() for s in shards))):
+    elif not serving and output_unchanged(config, plan, files, old.outputs,
+                                          not config.search or index_unchanged(config.output_dir, shards, old.search)):
         recover_output(config.output_dir)  # what a killed build left beside it
         written = WriteReport(0, len(files), 0, ())
         remember()
@@ -233,8 +233,8 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
 def output_unchanged(config: SiteConfig, plan, files: list, outputs: list[str], search_same: bool) -> bool:
     """Whether the output folder already holds exactly what this build would write: no page to
     render (every page's key is the last build's and its file is there), the same files as the
-    last build (`outputs`), each file with data already holding it, and (`search_same`) the same
-    search shards, each one's folder there (what index_search_cached would keep as it is).
+    last build (`outputs`), each file with data already holding it, and (`search_same`) a search
+    index that would be left as it is (search.index_unchanged).
     Then the folder is left as it is: staging a copy of a site of 11,000 pages and removing the
     old one cost 2-3 s of an edit that changed no page (a sentence added below the summary)."""
     if plan.todo or not search_same or not outputs or sorted(f.path for f in files) != outputs:

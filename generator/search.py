@@ -101,6 +101,18 @@ def shard_keys(shards: list[Shard]) -> dict[str, str]:
     return {s.folder: s.key for s in shards}
 
 
+def _kept(site: Path, shard: Shard, previous: dict) -> bool:
+    """A shard whose key is the last build's (`previous`: folder -> key) and whose folder is there
+    is kept as it is."""
+    return previous.get(shard.folder) == shard.key and (site / shard.folder).is_dir()
+
+
+def index_unchanged(site: Path, shards: list[Shard], previous) -> bool:
+    """Whether index_search_cached would leave site/pagefind/ as it is: the last build's shards,
+    no more and no fewer, each kept."""
+    return shard_keys(shards) == previous and all(_kept(site, s, previous) for s in shards)
+
+
 # `digest serve` indexes after open pages were told to reload, while the next save may already be
 # on its way: Pagefind, which keeps every core busy, then runs at this niceness, so the watcher, the
 # save's own page and the browser's requests do not wait for a core.
@@ -236,8 +248,7 @@ def index_search_cached(site: Path, language: str, shards: list[Shard], previous
         for old in root.iterdir():
             if old.name not in wanted:
                 shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
-    todo = [s for s in shards if not (previous.get(s.folder) == s.key and (site / s.folder).is_dir())
-            and not _restore(store / s.key, site / s.folder)]
+    todo = [s for s in shards if not _kept(site, s, previous) and not _restore(store / s.key, site / s.folder)]
 
     def build(shard: Shard) -> None:
         index_shard(site, shard, language, background=background)
