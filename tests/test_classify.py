@@ -251,3 +251,45 @@ def test_attribution_spans_are_those_of_the_full_patterns():
         full = sorted((m.start(), m.end()) for p in ATTRIBUTION_RES for m in p.finditer(text))
         assert attribution_intervals(SimpleNamespace(folded=text)) == full
     assert sum(bool(attribution_intervals(SimpleNamespace(folded=t))) for t in texts) == 3
+
+
+def _site_aliases(rules):
+    from generator.classify.rules import make_alias
+    from generator.classify.score import _all_aliases
+
+    # Beside the site's: aliases that overlap themselves, share a first piece, or begin with a dash
+    # (searched alone), and a match_case one.
+    extra = [make_alias(t, 1.0) for t in ("美国美国", "国美", "rare earth magnets", "-rare earth", "U.S.-China")]
+    return _all_aliases(rules) + extra + [make_alias("US", 1.0, match_case=True)]
+
+
+def test_one_pass_finds_what_each_alias_finds_alone(rules):
+    """The automata find, for every alias, exactly the occurrences its own search finds (the
+    pattern's finditer for word aliases, every overlapping occurrence for Chinese ones)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from generator.classify.text import _automata, _find_all, _spans, analyse_article
+
+    aliases = _site_aliases(rules)
+    automata = _automata(frozenset(aliases))
+    assert automata.alone and len(automata.alone) < 3  # the dash-led alias only (the site's have first pieces)
+    words = sorted({a.text for a in aliases} | {a.text.upper() for a in aliases} | {a.text + "s" for a in aliases})
+    pieces = st.one_of(st.sampled_from(words), st.sampled_from(["美國", "國美", "中", "美", "US", "us", " ", "-", "—",
+                                                               "rare", "earths", "x", "。", "，", ". ", "\n", "𠮷"]))
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.lists(st.lists(pieces, max_size=14).map("".join), min_size=1, max_size=4), st.sampled_from(words))
+    def check(paragraphs, title):
+        analysed = analyse_article(article(title, *paragraphs))
+        expected = {alias: _spans(analysed, alias) for alias in set(aliases)}
+        assert _find_all(analysed, automata) == expected
+
+    check()
+    # and on the seed article, where the site's aliases occur many times over
+    gold = json.loads(SEED_GOLD.read_text(encoding="utf-8")) if SEED_GOLD.exists() else None
+    if gold:
+        analysed = analyse_article(article(gold["title"], *gold["body"]))
+        found = _find_all(analysed, automata)
+        assert found == {alias: _spans(analysed, alias) for alias in set(aliases)}
+        assert sum(map(len, found.values())) > 20

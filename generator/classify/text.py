@@ -10,6 +10,7 @@ segmenting only the runs of text around an occurrence.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -123,7 +124,7 @@ class Span:
 
 def locate_spans(analysed: Analysed, aliases: Iterable[Alias]) -> dict[Alias, tuple[Span, ...]]:
     """For each alias, where it occurs (short Chinese aliases on whole jieba tokens only)."""
-    spans = {alias: _spans(analysed, alias) for alias in set(aliases)}
+    spans = _find_all(analysed, _automata(frozenset(aliases)))
     starts, ends = _token_bounds(analysed, [(a, b) for alias, found in spans.items() if alias.mode == "token"
                                             for _, a, b in found])
     located = {}
@@ -176,8 +177,89 @@ def _sentence_length(analysed: Analysed, index: int, form: str) -> int:
     return nxt - starts[index]
 
 
+@dataclass(frozen=True)
+class _Automata:
+    """Where to look for a set of aliases in one pass over each form of the text.
+
+    Each automaton (pyahocorasick: Aho-Corasick in C) maps a key to the aliases it starts: a Chinese
+    alias's own form (every occurrence is one), or a word alias's first literal piece, where its
+    pattern is then tried (a word match begins with that piece). Aliases without such a key (a form
+    that begins with a dash) are searched one by one."""
+
+    folded: object | None  # ahocorasick.Automaton over `folded`, or None when it has no key
+    cased: object | None  # over `cased`: the first pieces of match_case word aliases
+    aliases: frozenset[Alias]
+    alone: tuple[Alias, ...]
+
+
+@functools.lru_cache(maxsize=8)
+def _automata(aliases: frozenset[Alias]) -> _Automata:
+    import ahocorasick
+
+    keys: dict[bool, dict[str, list[Alias]]] = {False: {}, True: {}}
+    alone = []
+    for alias in sorted(aliases, key=repr):  # a fixed order: each key's aliases in the same order
+        if alias.mode != "word":
+            key, cased = alias.form, False
+        else:
+            key = alias.pieces[0] if alias.pieces and alias.form.startswith(alias.pieces[0]) else ""
+            cased = alias.match_case
+        if key:
+            keys[cased].setdefault(key, []).append(alias)
+        else:
+            alone.append(alias)
+    built = {}
+    for cased, table in keys.items():
+        if not table:
+            built[cased] = None
+            continue
+        automaton = ahocorasick.Automaton()
+        for key, found in table.items():
+            automaton.add_word(key, (len(key), tuple(found)))
+        automaton.make_automaton()
+        built[cased] = automaton
+    return _Automata(built[False], built[True], aliases, tuple(alone))
+
+
+def _find_all(analysed: Analysed, automata: _Automata) -> dict[Alias, list[tuple[int, int, int]]]:
+    """_spans() of every alias, from one pass of each automaton over its form of the text."""
+    starts: dict[Alias, list[int]] = {}
+    for automaton, text in ((automata.folded, analysed.folded), (automata.cased, analysed.cased)):
+        if automaton is None or not text:
+            continue
+        for end, (length, found) in automaton.iter(text):
+            for alias in found:
+                starts.setdefault(alias, []).append(end - length + 1)
+    spans: dict[Alias, list[tuple[int, int, int]]] = {alias: [] for alias in automata.aliases}
+    for alias, at in starts.items():
+        if alias.mode == "word":
+            spans[alias] = _word_matches(analysed, alias, sorted(at))
+        else:  # every occurrence, overlapping ones too, in order of their start
+            size, line_starts = len(alias.form), analysed.folded_starts
+            spans[alias] = [(bisect.bisect_right(line_starts, a) - 1, a, a + size) for a in sorted(at)]
+    for alias in automata.alone:
+        spans[alias] = _spans(analysed, alias)
+    return spans
+
+
+def _word_matches(analysed: Analysed, alias: Alias, candidates: list[int]) -> list[tuple[int, int, int]]:
+    """What alias.pattern.finditer finds, trying the pattern only where its first piece is: the
+    leftmost match at or after the end of the last one, as finditer takes them."""
+    text, line_starts = (analysed.cased, analysed.cased_starts) if alias.match_case else (analysed.folded, analysed.folded_starts)
+    found, after = [], 0
+    for at in candidates:
+        if at < after:
+            continue
+        m = alias.pattern.match(text, at)
+        if m is not None:
+            found.append((bisect.bisect_right(line_starts, at) - 1, at, m.end()))
+            after = m.end()
+    return found
+
+
 def _spans(analysed: Analysed, alias: Alias) -> list[tuple[int, int, int]]:
-    """(sentence, start, end) of each occurrence, offsets in the form the alias is matched in."""
+    """(sentence, start, end) of each occurrence, offsets in the form the alias is matched in
+    (one alias at a time: what _find_all finds for a set of them in one pass)."""
     if alias.mode == "word":
         text, starts = (analysed.cased, analysed.cased_starts) if alias.match_case else (analysed.folded, analysed.folded_starts)
         if not all(piece in text for piece in alias.pieces):  # a scan for plain words first: most aliases are absent
