@@ -506,6 +506,36 @@ def bench_trafilatura(config: Path) -> tuple[Run, int]:
     return measure([sys.executable, "-c", TRAFILATURA_SCRIPT, str(articles)], config.parent), pages
 
 
+# Like for like with TRAFILATURA_SCRIPT: the same HTML pages, read the same way, in one process.
+# "extract" is our extraction alone; "digest" all of an article's work (extract, summarize,
+# classify, near-duplicate signature), what a cold build's workers do for each page.
+OURS_ALONE_SCRIPT = """
+import hashlib, sys, pathlib
+from generator.config import load_config
+from generator.extract import extract_article
+from generator.pipeline import digest_source
+from generator.records import Source
+rules = load_config(pathlib.Path(sys.argv[2])).topics
+n = 0
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.html")):
+    data = path.read_bytes()
+    source = Source(path, path.name, "html", hashlib.sha256(data).hexdigest(), data)
+    if sys.argv[3] == "extract":
+        extract_article(source)
+    else:
+        digest_source(source, rules)
+    n += 1
+print(n)
+"""
+
+
+def bench_ours_alone(config: Path, env: dict) -> dict[str, Run]:
+    """Our per-page work over trafilatura's pages, one process: extraction alone, and all of it."""
+    articles = config.parent / "content" / "articles"
+    return {what: measure([sys.executable, "-c", OURS_ALONE_SCRIPT, str(articles), str(config), what],
+                          config.parent, env) for what in ("extract", "digest")}
+
+
 def profile(config: Path, env: dict, out: Path) -> None:
     """pyinstrument text reports of a cold and a no-op build (main process only)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -540,7 +570,9 @@ def _ratio(a: Run | None, b: Run | None) -> str:
     return f"{a.wall / b.wall:>6.2f}x" if a and b and b.wall > 0 else f"{'-':>7}"
 
 
-def print_table(n: int, ours: dict, pelican: dict, hugo: dict, traf: tuple[Run, int]) -> None:
+def print_table(n: int, ours: dict, pelican: dict, hugo: dict, traf: tuple[Run, int],
+                alone: dict | None = None) -> None:
+    alone = alone or {}
     print(f"\nN = {n:,} articles  (wall s, CPU s, peak MiB; ratio = our wall / theirs, < 1 is faster)")
     print(f"{'':<48} {'ours':^22} {'Pelican':^22} {'Hugo':^22} {'/Pelican':>8} {'/Hugo':>7}")
     for key, label in ROWS:
@@ -548,7 +580,13 @@ def print_table(n: int, ours: dict, pelican: dict, hugo: dict, traf: tuple[Run, 
         print(f"{label:<48} {_cell(o)} {_cell(p)} {_cell(h)} {_ratio(o, p):>8} {_ratio(o, h):>7}")
     run, pages = traf
     print(f"{'trafilatura.extract alone, ' + str(pages) + ' HTML pages':<48} {_cell(run)}")
+    for key, label in (("extract", "ours: extraction alone, same pages"), ("digest", "ours: all per-article work, same pages")):
+        if key in alone:
+            print(f"{label:<48} {_cell(alone[key])}")
     check_targets(n, ours, hugo, traf)
+    if alone:
+        print("  (not a target) like for like, one process each, pages/s against trafilatura's: "
+              + ", ".join(f"{key} {run.wall / alone[key].wall:.2f}x" for key in ("extract", "digest") if key in alone))
 
 
 def check_targets(n: int, ours: dict, hugo: dict, traf: tuple[Run, int]) -> None:
@@ -583,9 +621,10 @@ def bench_size(n: int, work: Path, env: dict, profile_dir: Path | None) -> None:
     ours["watch"], ours["watch-all"] = bench_watch(config, corpus, env)
     print("  trafilatura, Hugo, Pelican...", file=sys.stderr)
     traf = bench_trafilatura(config)
+    alone = bench_ours_alone(config, env)
     hugo = bench_hugo(work / "hugo")
     pelican = bench_pelican(work / "pelican")
-    print_table(n, ours, pelican, hugo, traf)
+    print_table(n, ours, pelican, hugo, traf, alone)
 
 
 def main(argv: list[str] | None = None) -> int:
