@@ -616,12 +616,15 @@ def bench_size(n: int, work: Path, env: dict, profile_dir: Path | None) -> None:
     setup_hugo(work / "hugo", corpus)
     if profile_dir is not None:
         profile(config, env, profile_dir / str(n))
+    # trafilatura just before our cold build: this kind of machine's speed drifts (by up to half
+    # within an hour, measured), and the cold target is a ratio of the two.
+    print("  trafilatura, our per-page work alone...", file=sys.stderr)
+    traf = bench_trafilatura(config)
+    alone = bench_ours_alone(config, env)
     print("  ours...", file=sys.stderr)
     ours = bench_ours(config, corpus, env)
     ours["watch"], ours["watch-all"] = bench_watch(config, corpus, env)
-    print("  trafilatura, Hugo, Pelican...", file=sys.stderr)
-    traf = bench_trafilatura(config)
-    alone = bench_ours_alone(config, env)
+    print("  Hugo, Pelican...", file=sys.stderr)
     hugo = bench_hugo(work / "hugo")
     pelican = bench_pelican(work / "pelican")
     print_table(n, ours, pelican, hugo, traf, alone)
