@@ -13,7 +13,8 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 # and DEL: one of them in a title would make the feed writer refuse the whole feed.
 _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _VERTICAL_RE = re.compile("[\x0b\x0c]")
-_EITHER_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Either class: a text this does not find is left as it is (both classes are single brackets).
+_EITHER_RE = re.compile(f"[{_CONTROL_RE.pattern[1:-1]}{_VERTICAL_RE.pattern[1:-1]}]")
 
 
 def strip_controls(text: str) -> str:
