@@ -233,35 +233,46 @@ def _find_all(analysed: Analysed, automata: _Automata) -> dict[Alias, list[tuple
     spans: dict[Alias, list[tuple[int, int, int]]] = {alias: [] for alias in automata.aliases}
     for alias, at in starts.items():
         if alias.mode == "word":
-            spans[alias] = _word_matches(analysed, alias, sorted(at))
+            text, line_starts = _form(analysed, alias)
+            spans[alias] = _in_sentences(line_starts, _word_matches(text, alias.pattern, sorted(at)))
         else:  # every occurrence, overlapping ones too, in order of their start
-            size, line_starts = len(alias.form), analysed.folded_starts
-            spans[alias] = [(bisect.bisect_right(line_starts, a) - 1, a, a + size) for a in sorted(at)]
+            size = len(alias.form)
+            spans[alias] = _in_sentences(analysed.folded_starts, [(a, a + size) for a in sorted(at)])
     for alias in automata.alone:
         spans[alias] = _spans(analysed, alias)
     return spans
 
 
-def _word_matches(analysed: Analysed, alias: Alias, candidates: list[int]) -> list[tuple[int, int, int]]:
-    """What alias.pattern.finditer finds, trying the pattern only where its first piece is: the
-    leftmost match at or after the end of the last one, as finditer takes them."""
-    text, line_starts = (analysed.cased, analysed.cased_starts) if alias.match_case else (analysed.folded, analysed.folded_starts)
+def _word_matches(text: str, pattern: re.Pattern, candidates: list[int]) -> list[tuple[int, int]]:
+    """(start, end) of what pattern.finditer(text) finds, trying the pattern only at the candidate
+    offsets (where its first piece is): the leftmost match at or after the end of the last one, as
+    finditer takes them."""
     found, after = [], 0
     for at in candidates:
         if at < after:
             continue
-        m = alias.pattern.match(text, at)
+        m = pattern.match(text, at)
         if m is not None:
-            found.append((bisect.bisect_right(line_starts, at) - 1, at, m.end()))
+            found.append((at, m.end()))
             after = m.end()
     return found
+
+
+def _form(analysed: Analysed, alias: Alias) -> tuple[str, tuple[int, ...]]:
+    """The text a word alias is matched in (`cased` for match_case aliases), with its sentences' offsets."""
+    return (analysed.cased, analysed.cased_starts) if alias.match_case else (analysed.folded, analysed.folded_starts)
+
+
+def _in_sentences(starts: tuple[int, ...], found: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """(sentence, start, end) of each (start, end), given the offset where each sentence starts."""
+    return [(bisect.bisect_right(starts, a) - 1, a, b) for a, b in found]
 
 
 def _spans(analysed: Analysed, alias: Alias) -> list[tuple[int, int, int]]:
     """(sentence, start, end) of each occurrence, offsets in the form the alias is matched in
     (one alias at a time: what _find_all finds for a set of them in one pass)."""
     if alias.mode == "word":
-        text, starts = (analysed.cased, analysed.cased_starts) if alias.match_case else (analysed.folded, analysed.folded_starts)
+        text, starts = _form(analysed, alias)
         if not all(piece in text for piece in alias.pieces):  # a scan for plain words first: most aliases are absent
             return []
         found = [(m.start(), m.end()) for m in alias.pattern.finditer(text)]
@@ -270,7 +281,7 @@ def _spans(analysed: Analysed, alias: Alias) -> list[tuple[int, int, int]]:
         while at >= 0:
             found.append((at, at + len(alias.form)))
             at = text.find(alias.form, at + 1)
-    return [(bisect.bisect_right(starts, a) - 1, a, b) for a, b in found]
+    return _in_sentences(starts, found)
 
 
 def _token_bounds(analysed: Analysed, found: list[tuple[int, int]]) -> tuple[set[int], set[int]]:
