@@ -529,11 +529,14 @@ print(n)
 """
 
 
+ALONE_ROWS = (("extract", "ours: extraction alone, same pages"), ("digest", "ours: all per-article work, same pages"))
+
+
 def bench_ours_alone(config: Path, env: dict) -> dict[str, Run]:
     """Our per-page work over trafilatura's pages, one process: extraction alone, and all of it."""
     articles = config.parent / "content" / "articles"
     return {what: measure([sys.executable, "-c", OURS_ALONE_SCRIPT, str(articles), str(config), what],
-                          config.parent, env) for what in ("extract", "digest")}
+                          config.parent, env) for what, _ in ALONE_ROWS}
 
 
 def profile(config: Path, env: dict, out: Path) -> None:
@@ -580,13 +583,13 @@ def print_table(n: int, ours: dict, pelican: dict, hugo: dict, traf: tuple[Run, 
         print(f"{label:<48} {_cell(o)} {_cell(p)} {_cell(h)} {_ratio(o, p):>8} {_ratio(o, h):>7}")
     run, pages = traf
     print(f"{'trafilatura.extract alone, ' + str(pages) + ' HTML pages':<48} {_cell(run)}")
-    for key, label in (("extract", "ours: extraction alone, same pages"), ("digest", "ours: all per-article work, same pages")):
+    for key, label in ALONE_ROWS:
         if key in alone:
             print(f"{label:<48} {_cell(alone[key])}")
     check_targets(n, ours, hugo, traf)
     if alone:
         print("  (not a target) like for like, one process each, pages/s against trafilatura's: "
-              + ", ".join(f"{key} {run.wall / alone[key].wall:.2f}x" for key in ("extract", "digest") if key in alone))
+              + ", ".join(f"{key} {run.wall / alone[key].wall:.2f}x" for key, _ in ALONE_ROWS if key in alone))
 
 
 def check_targets(n: int, ours: dict, hugo: dict, traf: tuple[Run, int]) -> None:
