@@ -11,6 +11,10 @@ search page merges (Pagefind UI's mergeIndex). An article's shard follows from i
   10,000 pages, about 120 KB a page); one shard at a time holds at most ~SHARD_PAGES pages.
 A site of up to SHARD_PAGES articles has one shard. The shard count is a power of two, so it
 changes (and every shard is built again) only when the site doubles.
+
+A shard's bundle is cached by what Pagefind reads of its pages (indexed_part), not by the pages'
+bytes: a template change outside the article bodies (a footer, a stylesheet link) re-renders every
+page but brings every shard back from the cache instead of running Pagefind over the whole site.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,7 +33,7 @@ from pathlib import Path
 
 from .errors import DigestError
 from .workers import worker_count
-from .write import swap_in
+from .write import swap_in, write_bytes_atomic
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +44,7 @@ class SearchIndexError(DigestError):
 
 INDEX_DIR = "pagefind"
 MANIFEST = "manifest.json"  # [sha256, size, mtime_ns] of each file of a cached shard
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 # Article pages per shard, at most about (the shard count is the next power of two).
 SHARD_PAGES = 1000
 
@@ -83,6 +89,48 @@ class Shard:
     folder: str  # "pagefind/3/"
     key: str  # hash of the index language and of each of its pages' key
     pages: tuple[str, ...]
+
+
+# Bumped when indexed_part, or what a bundle is made from besides it, changes meaning.
+INDEXED_FORMAT = "1"
+# Elements of a page outside its data-pagefind-body elements that Pagefind also reads: any with a
+# data-pagefind-* attribute (meta, filter, sort may sit anywhere), and the first h1 and img (its
+# default title and image).
+_OUTSIDE_XPATH = ("//*[@*[starts-with(name(), 'data-pagefind')]][not(ancestor-or-self::*[@data-pagefind-body])]"
+                  " | (//h1)[1] | (//img)[1]")
+
+
+def indexed_part(data: bytes) -> bytes:
+    """What Pagefind can read of a page, as bytes: the markup of its data-pagefind-body elements,
+    and of the elements outside them it reads (_OUTSIDE_XPATH). Two pages with the same indexed
+    part give the same index. A page without a data-pagefind-body element, or that does not parse,
+    is taken whole."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, etree.HTMLParser())
+    except (etree.LxmlError, ValueError):
+        return data
+    if root is None:
+        return data
+    bodies = root.xpath("//*[@data-pagefind-body]")
+    if not bodies:
+        return data
+    parts = [root.get("lang", "").encode()]
+    parts += [etree.tostring(el, method="html", encoding="utf-8", with_tail=False)
+              for el in [*bodies, *root.xpath(_OUTSIDE_XPATH)]]
+    return b"\0".join(parts)
+
+
+def content_key(site: Path, shard: Shard, language: str) -> str:
+    """A hash of everything a shard's bundle is made from: the index language, its folder, and each
+    of its pages' path and indexed part (read from `site`)."""
+    h = hashlib.sha256(f"{INDEXED_FORMAT}\n{language}\n{shard.folder}\n".encode())
+    for path in shard.pages:
+        part = indexed_part((site / path).read_bytes())
+        h.update(f"{path}\0{len(part)}\0".encode("utf-8", "surrogateescape"))
+        h.update(part)
+    return h.hexdigest()
 
 
 def plan_shards(page_keys: dict[str, str], language: str) -> list[Shard]:
@@ -232,8 +280,10 @@ def index_search_cached(site: Path, language: str, shards: list[Shard], previous
     """Make site/pagefind/ hold exactly these shards, each done only when needed: a shard whose key
     is unchanged since the last build (`previous`: folder -> key) and whose folder is there is kept;
     else it is brought back from the cache when its files still match what was recorded when it
-    was built (after the output folder was deleted, or a page changed back); else it is built, and
-    kept in the cache for next time. Folders of shards no longer wanted are removed.
+    was built: found by its key (its pages' render keys: the output folder was deleted, a page
+    changed back), else by its content key (what Pagefind reads of its pages: they were rendered
+    again by a changed template, with the same bodies); else it is built, and kept in the cache
+    for next time. Folders of shards no longer wanted are removed.
 
     The cache holds hard links to a shard's files, and a restored shard is hard links to the
     cache's: neither side is ever written in place (Pagefind writes a new folder, which is swapped
@@ -248,17 +298,46 @@ def index_search_cached(site: Path, language: str, shards: list[Shard], previous
         for old in root.iterdir():
             if old.name not in wanted:
                 shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
-    todo = [s for s in shards if not _kept(site, s, previous) and not _restore(store / s.key, site / s.folder)]
+    tried: dict[str, str | None] = {}  # shard folder -> the cached bundle its key named
+
+    def known(shard: Shard) -> bool:
+        """The shard brought back from the cache by its key alone, without reading its pages."""
+        content = tried[shard.folder] = _named(store, shard.key)
+        return content is not None and _restore(store / content, site / shard.folder)
+
+    todo = [s for s in shards if not _kept(site, s, previous) and not known(s)]
 
     def build(shard: Shard) -> None:
-        index_shard(site, shard, language, background=background)
-        _keep(site / shard.folder, store, shard.key)
+        content = content_key(site, shard, language)
+        if content == tried[shard.folder] or not _restore(store / content, site / shard.folder):
+            index_shard(site, shard, language, background=background)
+            _keep(site / shard.folder, store, content)
+        _name(store, shard.key, content)
 
     # One Pagefind per core (each is a separate process; most of a shard's time is Pagefind's own).
     with ThreadPoolExecutor(max_workers=max(1, min(worker_count(), len(todo)))) as pool:
         for _ in pool.map(build, todo):  # raises the first failure
             pass
     _prune(store, {s.key for s in shards})
+
+
+NAMES = "by-pages"  # the cache's shard key -> content key (a file named by the one, holding the other)
+
+
+def _name(store: Path, key: str, content: str) -> None:
+    try:
+        (store / NAMES).mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(store / NAMES / key, content.encode())
+    except OSError as exc:
+        log.warning("%s: cannot keep a copy of the search index (%s)", store, exc)
+
+
+def _named(store: Path, key: str) -> str | None:
+    try:
+        content = (store / NAMES / key).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return content if _HEX64.fullmatch(content) else None
 
 
 def _restore(cached: Path, target: Path) -> bool:
@@ -291,12 +370,20 @@ def _keep(index: Path, store: Path, key: str) -> None:
         log.warning("%s: cannot keep a copy of the search index (%s)", store, exc)
 
 
-def _prune(store: Path, keep: set[str]) -> None:
-    """Cached shards of the current build are kept; so are a few others (a page changed back
-    restores its shard), up to the current count again."""
+def _prune(store: Path, keys: set[str]) -> None:
+    """Cached shards of the current build (`keys`: their shard keys) are kept; so are a few others
+    (a page changed back restores its shard), up to the current count again. Names of shards
+    whose bundle is gone are removed."""
     if not store.is_dir():
         return
-    others = sorted((p for p in store.iterdir() if p.name not in keep), key=lambda p: p.stat().st_mtime_ns,
-                    reverse=True)
-    for old in others[max(len(keep), 1):]:
+    live = {c for c in (_named(store, k) for k in keys) if c is not None}
+    others = sorted((p for p in store.iterdir() if p.name != NAMES and p.name not in live),
+                    key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in others[max(len(live), 1):]:
         shutil.rmtree(old, ignore_errors=True)
+    names = store / NAMES
+    if names.is_dir():
+        for name in names.iterdir():
+            content = _named(store, name.name)
+            if content is None or not (store / content).is_dir():
+                name.unlink(missing_ok=True)

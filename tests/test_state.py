@@ -159,6 +159,47 @@ def test_search_index_comes_back_from_the_cache_and_a_damaged_copy_is_rebuilt(si
     assert len(calls) == 1 and {p: d for p, d in site.files().items() if p.startswith("pagefind/")} == first
 
 
+def test_a_template_change_outside_the_article_bodies_reindexes_nothing(site, own_templates, monkeypatch):
+    """Every page is rendered again, but what Pagefind reads of them is the same: every shard comes
+    back from the cache. A change inside the bodies re-indexes every shard."""
+    monkeypatch.setattr(search, "SHARD_PAGES", 1)
+    fill(site)
+    site.build()
+    index = {p: d for p, d in site.files().items() if p.startswith("pagefind/")}
+    calls: list[tuple[str, ...]] = []
+    real = search.index_shard
+    monkeypatch.setattr(search, "index_shard",
+                        lambda folder, shard, language, **kw: calls.append(shard.pages) or real(folder, shard, language, **kw))
+    base = own_templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- footer changed --></body>", 1),
+                    encoding="utf-8")
+    site.build()
+    files = site.files()
+    articles = [p for p in files if p.startswith("articles/") and p.endswith("/index.html")]
+    assert len(articles) == 3 and all(b"footer changed" in files[p] for p in articles)
+    assert calls == [] and {p: d for p, d in files.items() if p.startswith("pagefind/")} == index
+    page = own_templates / "article.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("<h1 ", "<p>Filed under digest</p><h1 ", 1),
+                    encoding="utf-8")
+    site.build()
+    assert sorted(p for pages in calls for p in pages) == sorted(articles)
+
+
+def test_the_indexed_part_of_a_page_is_what_pagefind_reads():
+    page = ('<html lang="en"><head><title>{title}</title></head><body><nav>{nav}</nav>'
+            '<article data-pagefind-body><h1>Rare earths</h1><p>{body}</p></article>{outside}</body></html>')
+
+    def part(title="T", nav="Home", body="Export controls.", outside=""):
+        return search.indexed_part(page.format(title=title, nav=nav, body=body, outside=outside).encode())
+
+    assert part() == part(title="Other", nav="Topics", outside="<footer>2026</footer>")
+    assert part() != part(body="Export quotas.")
+    assert part() != part(outside='<span data-pagefind-meta="author">Lee</span>')
+    assert part() != part(outside='<span data-pagefind-filter="topic">AUKUS</span>')
+    whole = b"<html><body><p>No body marked.</p></body></html>"
+    assert search.indexed_part(whole) == whole
+
+
 def test_a_deleted_search_shard_comes_back_when_nothing_else_changed(site):
     """A build that changes no page still puts back a search shard deleted from _site/."""
     fill(site)
