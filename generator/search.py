@@ -89,6 +89,7 @@ class Shard:
     folder: str  # "pagefind/3/"
     key: str  # hash of the index language and of each of its pages' key
     pages: tuple[str, ...]
+    page_keys: tuple[str, ...] = ()  # each page's render key, in the order of `pages` (when known)
 
 
 # Bumped when indexed_part, or what a bundle is made from besides it, changes meaning.
@@ -122,14 +123,21 @@ def indexed_part(data: bytes) -> bytes:
     return b"\0".join(parts)
 
 
-def content_key(site: Path, shard: Shard, language: str) -> str:
+def content_key(site: Path, shard: Shard, language: str, known: dict[str, list[str]] | None = None) -> str:
     """A hash of everything a shard's bundle is made from: the index language, its folder, and each
-    of its pages' path and indexed part (read from `site`)."""
+    of its pages' path and indexed part (read from `site`).
+
+    `known` (page path -> [render key, hash of its indexed part]) spares reading the pages whose
+    render key it holds (the same key, the same bytes: an edit reads its own page, not its
+    shard's thousand); the others are read and added to it."""
+    known = {} if known is None else known
+    keys = shard.page_keys or ("",) * len(shard.pages)
     h = hashlib.sha256(f"{INDEXED_FORMAT}\n{language}\n{shard.folder}\n".encode())
-    for path in shard.pages:
-        part = indexed_part((site / path).read_bytes())
-        h.update(f"{path}\0{len(part)}\0".encode("utf-8", "surrogateescape"))
-        h.update(part)
+    for path, key in zip(shard.pages, keys):
+        seen = known.get(path)
+        if not (key and isinstance(seen, list) and len(seen) == 2 and seen[0] == key):
+            seen = known[path] = [key, hashlib.sha256(indexed_part((site / path).read_bytes())).hexdigest()]
+        h.update(f"{path}\0{seen[1]}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 
@@ -140,7 +148,7 @@ def plan_shards(page_keys: dict[str, str], language: str) -> list[Shard]:
         h = hashlib.sha256(f"{language}\n{folder}\n".encode())
         for path in pages:
             h.update(f"{path}\0{page_keys[path]}\n".encode("utf-8", "surrogateescape"))
-        shards.append(Shard(folder, h.hexdigest(), tuple(pages)))
+        shards.append(Shard(folder, h.hexdigest(), tuple(pages), tuple(page_keys[p] for p in pages)))
     return shards
 
 
@@ -306,9 +314,10 @@ def index_search_cached(site: Path, language: str, shards: list[Shard], previous
         return content is not None and _restore(store / content, site / shard.folder)
 
     todo = [s for s in shards if not _kept(site, s, previous) and not known(s)]
+    parts = _load_parts(store) if todo else {}
 
     def build(shard: Shard) -> None:
-        content = content_key(site, shard, language)
+        content = content_key(site, shard, language, parts)
         if content == tried[shard.folder] or not _restore(store / content, site / shard.folder):
             index_shard(site, shard, language, background=background)
             _keep(site / shard.folder, store, content)
@@ -318,10 +327,32 @@ def index_search_cached(site: Path, language: str, shards: list[Shard], previous
     with ThreadPoolExecutor(max_workers=max(1, min(worker_count(), len(todo)))) as pool:
         for _ in pool.map(build, todo):  # raises the first failure
             pass
+    if todo:
+        _save_parts(store, {p: parts[p] for s in shards for p in s.pages if p in parts})
     _prune(store, {s.key for s in shards})
 
 
 NAMES = "by-pages"  # the cache's shard key -> content key (a file named by the one, holding the other)
+PARTS = "indexed.json"  # page path -> [render key, hash of its indexed part] (content_key's `known`)
+
+
+def _load_parts(store: Path) -> dict[str, list[str]]:
+    try:
+        parts = json.loads((store / PARTS).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("%s: unreadable, search pages read again (%s)", store / PARTS, exc)
+        return {}
+    return parts if isinstance(parts, dict) else {}
+
+
+def _save_parts(store: Path, parts: dict[str, list[str]]) -> None:
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(store / PARTS, json.dumps(parts, sort_keys=True, separators=(",", ":")).encode())
+    except OSError as exc:
+        log.warning("%s: cannot keep it (%s)", store / PARTS, exc)
 
 
 def _name(store: Path, key: str, content: str) -> None:
@@ -377,7 +408,7 @@ def _prune(store: Path, keys: set[str]) -> None:
     if not store.is_dir():
         return
     live = {c for c in (_named(store, k) for k in keys) if c is not None}
-    others = sorted((p for p in store.iterdir() if p.name != NAMES and p.name not in live),
+    others = sorted((p for p in store.iterdir() if p.name not in (NAMES, PARTS) and p.name not in live),
                     key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for old in others[max(len(live), 1):]:
         shutil.rmtree(old, ignore_errors=True)

@@ -185,6 +185,25 @@ def test_a_template_change_outside_the_article_bodies_reindexes_nothing(site, ow
     assert sorted(p for pages in calls for p in pages) == sorted(articles)
 
 
+def test_an_edit_reads_only_its_own_page_to_find_its_shard_in_the_cache(site, monkeypatch):
+    """The shard of an edited article is looked up by what Pagefind reads of its pages: the other
+    pages of the shard, whose render keys are the last build's, are not read again."""
+    fill(site)
+    site.build()
+    read: list[bytes] = []
+    real = search.indexed_part
+    monkeypatch.setattr(search, "indexed_part", lambda data: read.append(data) or real(data))
+    path = site.articles / "world" / "short.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Monday", "Thursday"), encoding="utf-8")
+    site.build()
+    assert len(read) == 1 and b"Thursday" in read[0]
+    (site.config().cache_dir / "search" / search.PARTS).write_text("{not json", encoding="utf-8")
+    read.clear()
+    path.write_text(path.read_text(encoding="utf-8").replace("Thursday", "Friday"), encoding="utf-8")
+    site.build()  # a damaged list of parts: every page of the shard is read again
+    assert len(read) == 3 and sum(b"Friday" in data for data in read) == 1
+
+
 def test_the_indexed_part_of_a_page_is_what_pagefind_reads():
     page = ('<html lang="en"><head><title>{title}</title></head><body><nav>{nav}</nav>'
             '<article data-pagefind-body><h1>Rare earths</h1><p>{body}</p></article>{outside}</body></html>')
