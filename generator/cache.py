@@ -1,8 +1,9 @@
 """A content-hash cache of per-article work (extract, summarize, classify), as JSON files.
 
-Key = sha256(source bytes digest + fingerprint), where the fingerprint covers the generator's own
-code; a record also names the topic rules its topics were assigned with (pipeline.reclassify). A missing, old or corrupt entry
-is a miss; a cache folder that cannot be used at all is a warning, never a failure.
+Key = sha256(source bytes digest + fingerprint), where the fingerprint covers the code that makes a
+record (records_fingerprint); a record also names the topic rules its topics were assigned with
+(digest.reclassify). A missing, old or corrupt entry is a miss; a cache folder that cannot be used
+at all is a warning, never a failure.
 
 Beside the records, one file (`heads-<fingerprint>.json`) holds the last build's records without
 their article text ("heads"): all a build needs of an unchanged article (metadata, summary, topics,
@@ -24,6 +25,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Iterator
 
+from .fingerprint import code_fingerprint
 from .records import Article, Block, Digested, Summary
 
 log = logging.getLogger(__name__)
@@ -31,14 +33,11 @@ log = logging.getLogger(__name__)
 CACHE_VERSION = 4
 
 
-def code_fingerprint() -> str:
-    """Hash of the generator package's source: any code change invalidates cached results."""
-    root = Path(__file__).parent
-    h = hashlib.sha256(f"v{CACHE_VERSION}".encode())
-    for path in sorted(root.rglob("*.py")):
-        h.update(path.relative_to(root).as_posix().encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
+def records_fingerprint() -> str:
+    """What keys the records besides an article's bytes: the code that makes them (digest.py and
+    what it imports) and the record layout (this module), so a change elsewhere in the generator
+    (rendering, search, the dev server) keeps every record, and a change there invalidates them."""
+    return hashlib.sha256(f"v{CACHE_VERSION}\n{code_fingerprint('digest', 'cache')}".encode()).hexdigest()
 
 
 def _data(item: Digested, blocks: bool, skip: tuple[str, ...] = ()) -> dict:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from .cache import Cache, Heads, code_fingerprint, packed_signature
-from .classify import classify_article
+from .cache import Cache, Heads, packed_signature, records_fingerprint
 from .config import SiteConfig
-from .dedupe import body_signature, collapse_duplicates
+from .dedupe import collapse_duplicates
+from .digest import digest_source, reclassify, rules_key
 from .discover import discover_sources, read_source, stat_key
 from .errors import DigestError
-from .extract import extract_article
 from .lang import reading_minutes
 from .feed import render_feeds
 from .pagecache import PageCache
@@ -26,7 +24,6 @@ from .search import INDEX_DIR, index_search_cached, index_unchanged, plan_shards
 from .state import INPUTS, RACY_NS, BuildState, final_signature, load_state, save_state, signatures
 from .summaries import (entry_from_stored, read_summary, remember_summaries, summary_sources, sync_one,
                         sync_summary_files)
-from .summarize import summarize_article
 from .workers import classify_items, digest_sources
 from .write import Removals, WriteReport, recover_output, update_in_place, write_bytes_atomic, write_site
 
@@ -36,36 +33,6 @@ log = logging.getLogger(__name__)
 def _go_on() -> None:
     """An epilogue's `pause`: called between its steps; the dev server's blocks while it makes an
     edited article's page, so that page does not share the interpreter with the epilogue."""
-
-
-_LAST_RULES: tuple[tuple, str] | None = None
-
-
-def rules_key(rules: tuple) -> str:
-    """Fingerprint of the topic rules the topics of a record were assigned with (kept for the last
-    rules object: their repr took 1.5 ms, asked for by every article)."""
-    global _LAST_RULES
-    if _LAST_RULES is not None and _LAST_RULES[0] is rules:
-        return _LAST_RULES[1]
-    key = hashlib.sha256(repr(rules).encode("utf-8", "surrogateescape")).hexdigest()
-    _LAST_RULES = (rules, key)
-    return key
-
-
-def digest_source(source: Source, rules: tuple) -> Digested:
-    """Everything the generator makes of one saved file: extract, summarize, classify."""
-    article = extract_article(source)
-    summary = summarize_article(article)
-    topics = tuple(s.slug for s in classify_article(article, rules) if s.assigned)
-    return Digested(article=article, summary=summary, topics=topics, sources=(source.rel,),
-                    signature=body_signature(article), rules=rules_key(rules),
-                    minutes=reading_minutes(article.text))
-
-
-def reclassify(item: Digested, rules: tuple) -> Digested:
-    """A cached record under changed topic rules: only its topics are assigned again."""
-    topics = tuple(s.slug for s in classify_article(item.article, rules) if s.assigned)
-    return replace(item, topics=topics, rules=rules_key(rules))
 
 
 def failure_reason(exc: Exception) -> str:
@@ -96,7 +63,7 @@ def process_sources(sources: list[Source], config: SiteConfig, report: BuildRepo
     An unchanged article comes from the cache's heads file (its record without the text, one file
     for the whole site); its full record is read only when its topics must be assigned again."""
     # Keyed by the code alone: a changed topic alias re-assigns topics, it does not re-extract.
-    fingerprint = code_fingerprint()
+    fingerprint = records_fingerprint()
     cache = Cache(config.cache_dir, fingerprint, remember=remember)
     heads = Heads(config.cache_dir, fingerprint)
     current = rules_key(config.topics)
@@ -258,7 +225,7 @@ def render_edited_first(config: SiteConfig, paths: list[Path], summary_of: dict)
     Anything this cannot settle alone is left to that build: a new or deleted file, a duplicate
     (a summary covering several saves), a hand-edited summary, an article that fails to extract."""
     root = config.articles_dir.resolve()
-    cache = Cache(config.cache_dir, code_fingerprint(), remember=True)
+    cache = Cache(config.cache_dir, records_fingerprint(), remember=True)
     rules = rules_key(config.topics)
     entries = []
     for path in paths:

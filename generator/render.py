@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from .config import SiteConfig
 from .errors import ConfigError
+from .fingerprint import code_fingerprint
 from .markup import render_markdown, safe_url
 from .pagecache import PageCache
 from .records import Entry, OutputFile
@@ -316,7 +317,8 @@ def static_files(templates_dir: Path) -> list[OutputFile]:
 
 
 def setup(config: SiteConfig) -> tuple[jinja2.Environment, dict, str]:
-    """(environment, what every page's template sees, a hash of it and the configuration)."""
+    """(environment, what every page's template sees, a hash of it, the configuration and the code
+    that renders pages)."""
     env = make_env(config.templates_dir)
     shared = {
         "site": {"title": config.title, "description": config.description, "language": config.language,
@@ -326,7 +328,9 @@ def setup(config: SiteConfig) -> tuple[jinja2.Environment, dict, str]:
         "topics": [{k: v for k, v in t.items() if k != "count"} for t in topic_views(config, [])],
     }
     shared["topics_by_slug"] = {t["slug"]: t for t in shared["topics"]}
-    return env, shared, hashlib.sha256(f"{config!r}\n{shared!r}".encode("utf-8", "surrogateescape")).hexdigest()
+    # The code that makes pages is part of every page's key: a changed generator renders them again.
+    made_by = code_fingerprint("render")
+    return env, shared, hashlib.sha256(f"{made_by}\n{config!r}\n{shared!r}".encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def render_articles(config: SiteConfig, entries: list[Entry]) -> list[OutputFile]:

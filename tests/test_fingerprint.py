@@ -1,0 +1,103 @@
+"""What keys the caches besides the content: the code that made a result, found by following the
+package's imports (generator/fingerprint.py), so a changed generator re-does exactly what it makes."""
+
+from __future__ import annotations
+
+import ast
+
+import generator.cache as cache
+import generator.render as render
+from generator.fingerprint import PACKAGE, _file, _imported, code_fingerprint, code_modules
+
+from test_incremental import counted, fill  # noqa: F401  (a fixture, and the same small site)
+
+
+def _ast_imports(module: str, path) -> set[str]:
+    """The package's modules a module imports, as Python's own parser sees them (the reference the
+    source-text scan is checked against)."""
+    here = module.split(".") if module else []
+    if path.name != "__init__.py":
+        here = here[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_bytes())):
+        if isinstance(node, ast.Import):
+            found.update(a.name.partition(".")[2] for a in node.names if a.name.startswith("generator."))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                target = here[:len(here) - (node.level - 1)] + (node.module.split(".") if node.module else [])
+            elif node.module and node.module.split(".")[0] == "generator":
+                target = node.module.split(".")[1:]
+            else:
+                continue
+            found.add(".".join(target))
+            found.update(".".join([*target, a.name]) for a in node.names)
+    return {m for m in found if m and _file(m) is not None}
+
+
+def test_every_import_of_the_package_is_followed():
+    modules = sorted(p.relative_to(PACKAGE).with_suffix("").as_posix().removesuffix("/__init__").replace("/", ".")
+                     for p in PACKAGE.rglob("*.py"))
+    assert "extract.htmlx.score" in modules
+    for module in modules:
+        path = _file(module)
+        assert _ast_imports(module, path) <= _imported(module, path), module
+
+
+def test_records_are_keyed_by_the_per_article_code_alone():
+    made_by = code_modules("digest", "cache")
+    assert {"digest", "cache", "extract.htmlx.score", "extract.dump.select", "summarize", "classify.text",
+            "dedupe", "lang", "records"} <= set(made_by)
+    assert not {"render", "search", "serve", "pipeline", "write", "feed", "state"} & set(made_by)
+    assert {"render", "markup", "search"} <= set(code_modules("render"))
+
+
+def test_a_fingerprint_follows_the_modules_imported_and_only_them(tmp_path):
+    pkg = tmp_path / "toy"
+    (pkg / "sub").mkdir(parents=True)
+    files = {
+        "__init__.py": "",
+        "a.py": "from .b import thing\n",
+        "b.py": "def thing():\n    from . import c  # imported late, still followed\n    return c\n",
+        "c.py": "from .sub.e import (\n    y,\n)\n",
+        "d.py": "VALUE = 1\n",
+        "sub/__init__.py": "",
+        "sub/e.py": "from .. import d as _unused_alias\ny = 2\n",
+        "f.py": "X = 3\n",
+    }
+    for name, text in files.items():
+        (pkg / name).write_text(text, encoding="utf-8")
+    assert code_modules("a", package=pkg) == ["", "a", "b", "c", "d", "sub", "sub.e"]
+    before = code_fingerprint.__wrapped__("a", package=pkg)
+    (pkg / "f.py").write_text("X = 4\n", encoding="utf-8")
+    assert code_fingerprint.__wrapped__("a", package=pkg) == before
+    (pkg / "sub" / "e.py").write_text("from .. import d\ny = 3\n", encoding="utf-8")
+    assert code_fingerprint.__wrapped__("a", package=pkg) != before
+
+
+def test_changed_rendering_code_renders_every_page_and_digests_nothing(site, counted, monkeypatch):  # noqa: F811
+    fill(site)
+    site.build()
+    before = site.files()
+    rendered: list[str] = []
+    real_page = render.render_page
+    monkeypatch.setattr(render, "render_page", lambda env, config, spec, shared, views=None:
+                        rendered.append(spec.path) or real_page(env, config, spec, shared, views))
+    site.build()
+    assert rendered == []  # nothing changed: nothing rendered
+    counted.clear()
+    real = render.code_fingerprint
+    monkeypatch.setattr(render, "code_fingerprint", lambda *roots: "changed " + real(*roots))
+    site.build()
+    assert counted == []
+    assert sorted(rendered) == sorted(p for p in before if p.endswith(".html"))
+    assert site.files() == before  # the same code in truth: the same bytes
+
+
+def test_changed_per_article_code_digests_every_article_again(site, counted, monkeypatch):  # noqa: F811
+    fill(site)
+    site.build()
+    counted.clear()
+    real = cache.code_fingerprint
+    monkeypatch.setattr(cache, "code_fingerprint", lambda *roots: "changed " + real(*roots))
+    site.build()
+    assert sorted(counted) == ["aukus-submarines.md", "pension-reform.md", "world/short.md"]
