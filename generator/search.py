@@ -19,6 +19,7 @@ page but brings every shard back from the cache instead of running Pagefind over
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -92,8 +93,19 @@ class Shard:
     page_keys: tuple[str, ...] = ()  # each page's render key, in the order of `pages` (when known)
 
 
-# Bumped when indexed_part, or what a bundle is made from besides it, changes meaning.
-INDEXED_FORMAT = "1"
+@functools.lru_cache(maxsize=1)
+def made_by() -> str:
+    """What makes a bundle besides its pages: this module's code (how Pagefind is run, what
+    indexed_part reads) and the installed Pagefind's version. Part of every shard's keys."""
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+
+        pagefind = version("pagefind_bin_extended")
+    except (ImportError, PackageNotFoundError):
+        pagefind = " ".join(pagefind_command())
+    return hashlib.sha256(Path(__file__).read_bytes() + f"\0{pagefind}".encode()).hexdigest()
+
+
 # Elements of a page outside its data-pagefind-body elements that Pagefind also reads: any with a
 # data-pagefind-* attribute (meta, filter, sort may sit anywhere), and the first h1 and img (its
 # default title and image).
@@ -132,7 +144,7 @@ def content_key(site: Path, shard: Shard, language: str, known: dict[str, list[s
     shard's thousand); the others are read and added to it."""
     known = {} if known is None else known
     keys = shard.page_keys or ("",) * len(shard.pages)
-    h = hashlib.sha256(f"{INDEXED_FORMAT}\n{language}\n{shard.folder}\n".encode())
+    h = hashlib.sha256(f"{made_by()}\n{language}\n{shard.folder}\n".encode())
     for path, key in zip(shard.pages, keys):
         seen = known.get(path)
         if not (key and isinstance(seen, list) and len(seen) == 2 and seen[0] == key):
@@ -145,7 +157,7 @@ def plan_shards(page_keys: dict[str, str], language: str) -> list[Shard]:
     """Every shard of the index with its key: what its bundle is made from."""
     shards = []
     for folder, pages in shard_pages(page_keys).items():
-        h = hashlib.sha256(f"{language}\n{folder}\n".encode())
+        h = hashlib.sha256(f"{made_by()}\n{language}\n{folder}\n".encode())
         for path in pages:
             h.update(f"{path}\0{page_keys[path]}\n".encode("utf-8", "surrogateescape"))
         shards.append(Shard(folder, h.hexdigest(), tuple(pages), tuple(page_keys[p] for p in pages)))

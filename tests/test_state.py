@@ -204,6 +204,27 @@ def test_an_edit_reads_only_its_own_page_to_find_its_shard_in_the_cache(site, mo
     assert len(read) == 3 and sum(b"Friday" in data for data in read) == 1
 
 
+def test_another_pagefind_or_search_code_rebuilds_every_shard(site, monkeypatch):
+    """A shard is kept, or restored from the cache, only if the same code and the same Pagefind
+    made it."""
+    monkeypatch.setattr(search, "SHARD_PAGES", 1)
+    fill(site)
+    site.build()
+    calls: list[tuple[str, ...]] = []
+    real = search.index_shard
+    monkeypatch.setattr(search, "index_shard",
+                        lambda folder, shard, language, **kw: calls.append(shard.pages) or real(folder, shard, language, **kw))
+    path = site.articles / "world" / "short.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")  # a build, no page changed
+    site.build()
+    assert calls == []
+    monkeypatch.setattr(search, "made_by", lambda: "pagefind 9.9")
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    site.build()
+    articles = sorted(p for p in site.files() if p.startswith("articles/") and p.endswith("/index.html"))
+    assert sorted(p for pages in calls for p in pages) == articles
+
+
 def test_the_indexed_part_of_a_page_is_what_pagefind_reads():
     page = ('<html lang="en"><head><title>{title}</title></head><body><nav>{nav}</nav>'
             '<article data-pagefind-body><h1>Rare earths</h1><p>{body}</p></article>{outside}</body></html>')
