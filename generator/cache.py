@@ -23,7 +23,7 @@ import os
 from array import array
 from dataclasses import fields
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .fingerprint import code_fingerprint
 from .records import Article, Block, Digested, Summary
@@ -117,6 +117,7 @@ class Heads:
         self._raw: dict[str, Digested | Exception] = {}  # read, not yet served (an error: damaged)
         self._served: dict[str, Digested] = {}  # what get() returned, by digest (popped from _raw)
         self._read = False
+        self.replaced = False  # save() removed the heads file of another fingerprint (other code)
 
     def _load(self) -> None:
         self._read = True
@@ -165,6 +166,7 @@ class Heads:
             for old in self.folder.glob("heads-*.json"):
                 if old != self.path:
                     old.unlink(missing_ok=True)
+                    self.replaced = True
         except OSError as exc:
             log.warning("%s: cannot write (%s); the next build reads the full records", self.path, exc)
 
@@ -297,6 +299,18 @@ class Cache:
             if self.remember:
                 _MEMORY[path.name] = item
         return item
+
+    def prune(self, keep: Iterable[str]) -> int:
+        """Remove every record but those of these source digests under this fingerprint: what other
+        code made, and articles no longer there (and a killed build's temporary files). Returns how
+        many files were removed."""
+        wanted = {self._path(d).name for d in keep}
+        removed = 0
+        for path in [*self.folder.glob("[0-9a-f][0-9a-f]/*.json"), *self.folder.glob("[0-9a-f][0-9a-f]/*.tmp")]:
+            if path.name not in wanted:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def put(self, digest: str, item: Digested) -> None:
         path = self._path(digest)

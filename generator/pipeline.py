@@ -97,6 +97,9 @@ def process_sources(sources: list[Source], config: SiteConfig, report: BuildRepo
         cache.put(source.digest, result)
         found[source.digest] = without_text(result)
     heads.save({d: item for d, item in found.items() if item is not None})
+    if heads.replaced:  # the first build of other code: the records older code made are dropped
+        removed = cache.prune(found)
+        log.info("cache: %d records of other code removed", removed)
     items: list[Digested] = []
     for source in sources:
         item = found[source.digest]

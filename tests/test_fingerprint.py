@@ -101,3 +101,28 @@ def test_changed_per_article_code_digests_every_article_again(site, counted, mon
     monkeypatch.setattr(cache, "code_fingerprint", lambda *roots: "changed " + real(*roots))
     site.build()
     assert sorted(counted) == ["aukus-submarines.md", "pension-reform.md", "world/short.md"]
+
+
+def test_the_first_build_of_other_code_removes_the_records_older_code_made(site, counted, monkeypatch):  # noqa: F811
+    fill(site)
+    site.build()
+    root = site.config().cache_dir
+
+    def records() -> set:
+        return {p.relative_to(root) for p in root.glob("[0-9a-f][0-9a-f]/*") if p.suffix in (".json", ".tmp")}
+
+    first = records()
+    assert len(first) == 3
+    path = site.articles / "world" / "short.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Monday", "Friday"), encoding="utf-8")
+    site.build()  # the same code: nothing removed, the edited article's old record included
+    edited = records()
+    assert first < edited and len(edited) == 4
+    (root / "ab").mkdir(exist_ok=True)
+    (root / "ab" / "left-by-a-killed-build.tmp").write_text("{", encoding="utf-8")
+    real = cache.code_fingerprint
+    monkeypatch.setattr(cache, "code_fingerprint", lambda *roots: "changed " + real(*roots))
+    site.build()
+    now = records()
+    assert len(now) == 3 and not now & edited
+    assert (root / "pages").is_dir() and (root / "search").is_dir()  # the other caches are not records
