@@ -86,14 +86,11 @@ def code_modules(*roots: str, package: Path = PACKAGE) -> list[str]:
 
 @functools.lru_cache(maxsize=None)
 def code_fingerprint(*roots: str, package: Path = PACKAGE) -> str:
-    """Hash of the source of code_modules(*roots); no roots: of the whole package. Kept for the
-    process: the code that runs is the code it imported when it started."""
-    if roots:
-        paths = sorted(_file(m, package) for m in code_modules(*roots, package=package))
-    else:
-        paths = sorted(package.rglob("*.py"))
+    """Hash of the source of code_modules(*roots). Kept for the process: the code that runs is the
+    code it imported when it started."""
     h = hashlib.sha256()
-    for path in paths:
+    for module in code_modules(*roots, package=package):
+        path = _file(module, package)
         h.update(path.relative_to(package).as_posix().encode() + b"\0")
         h.update(path.read_bytes())
     return h.hexdigest()
