@@ -415,8 +415,10 @@ def _keep(index: Path, store: Path, key: str) -> None:
 
 def _prune(store: Path, keys: set[str]) -> None:
     """Cached shards of the current build (`keys`: their shard keys) are kept; so are a few others
-    (a page changed back restores its shard), up to the current count again. Names of shards
-    whose bundle is gone are removed."""
+    (a page changed back restores its shard), up to the current count again. A name is kept for a
+    shard key of this build, and for an older one whose bundle is one of those others; an older
+    key of a current bundle (its pages rendered again with the same text, by a template change)
+    is dropped, or names would pile up with every template change."""
     if not store.is_dir():
         return
     live = {c for c in (_named(store, k) for k in keys) if c is not None}
@@ -428,5 +430,5 @@ def _prune(store: Path, keys: set[str]) -> None:
     if names.is_dir():
         for name in names.iterdir():
             content = _named(store, name.name)
-            if content is None or not (store / content).is_dir():
+            if content is None or not (store / content).is_dir() or (name.name not in keys and content in live):
                 name.unlink(missing_ok=True)

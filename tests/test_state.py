@@ -178,6 +178,9 @@ def test_a_template_change_outside_the_article_bodies_reindexes_nothing(site, ow
     articles = [p for p in files if p.startswith("articles/") and p.endswith("/index.html")]
     assert len(articles) == 3 and all(b"footer changed" in files[p] for p in articles)
     assert calls == [] and {p: d for p, d in files.items() if p.startswith("pagefind/")} == index
+    names = site.config().cache_dir / "search" / search.NAMES
+    bundles = len(list((site.config().output_dir / "pagefind").iterdir()))
+    assert len(list(names.iterdir())) == bundles  # the keys of the last build alone: names do not pile up
     page = own_templates / "article.html"
     page.write_text(page.read_text(encoding="utf-8").replace("<h1 ", "<p>Filed under digest</p><h1 ", 1),
                     encoding="utf-8")
