@@ -536,7 +536,7 @@ OURS_ALONE_SCRIPT = """
 import hashlib, sys, pathlib
 from generator.config import load_config
 from generator.extract import extract_article
-from generator.pipeline import digest_source
+from generator.digest import digest_source
 from generator.records import Source
 rules = load_config(pathlib.Path(sys.argv[2])).topics
 n = 0
