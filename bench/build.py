@@ -369,8 +369,7 @@ def retitled(config: Path, doc: Doc, mark: str) -> tuple[Path, str]:
 
 def bench_ours(config: Path, corpus: list[Doc], env: dict) -> dict[str, Run]:
     root = config.parent
-    for gone in ("_site", ".digest-cache", "content/summaries"):
-        shutil.rmtree(root / gone, ignore_errors=True)
+    _wipe_build(root)
     rows = {"cold": measure(ours_cmd(config), root, env), "noop": measure(ours_cmd(config), root, env)}
     edit_article(config, corpus[0].key, "one")
     rows["edit"] = measure(ours_cmd(config), root, env)
@@ -562,12 +561,54 @@ def bench_ours_alone(config: Path, env: dict) -> dict[str, Run]:
                           config.parent, env) for what, _ in ALONE_ROWS}
 
 
+# A bound, not the product: a cold build with the per-article analysis taken out (the summary is
+# the text's opening, no topics, no near-duplicate signature). Extraction, rendering, the search
+# index and writing are left, so the row shows how much of the cold gap to trafilatura the
+# analysis is. Patched in by a sitecustomize module, which every process of the build imports
+# first (the forkserver's workers too).
+EXTRACT_ONLY_SITECUSTOMIZE = """
+import generator.digest as digest
+from generator.extract import extract_article
+from generator.records import Digested, Summary
+
+
+def extract_only(source, rules):
+    article = extract_article(source)
+    return Digested(article=article, summary=Summary(article.text[:200], (), article.language), topics=(),
+                    sources=(source.rel,), signature=(), rules=digest.rules_key(rules), minutes=1)
+
+
+digest.digest_source = extract_only
+"""
+BOUND_ROW = "bound: cold, extraction only (no analysis)"
+
+
+def _wipe_build(root: Path) -> None:
+    for gone in ("_site", ".digest-cache", "content/summaries"):
+        shutil.rmtree(root / gone, ignore_errors=True)
+
+
+def bench_extract_only_cold(config: Path, env: dict) -> Run | None:
+    """The cold build with extraction as its only per-article work (EXTRACT_ONLY_SITECUSTOMIZE);
+    None when the patch did not take (a summary with a topic). Its records are keyed by the real
+    code's fingerprint, so everything it made is removed before the real builds."""
+    root = config.parent
+    _wipe_build(root)
+    with tempfile.TemporaryDirectory(prefix="digest-bound-") as patch:
+        Path(patch, "sitecustomize.py").write_text(EXTRACT_ONLY_SITECUSTOMIZE, encoding="utf-8")
+        run = measure(ours_cmd(config), root, dict(env, PYTHONPATH=os.pathsep.join([patch, env["PYTHONPATH"]])))
+    took = not any("\ntopics:\n- " in f.read_text(encoding="utf-8") for f in (root / "content" / "summaries").glob("*.md"))
+    _wipe_build(root)
+    if not took:
+        print("  ! the extraction-only patch did not take: row left out", file=sys.stderr)
+    return run if took else None
+
+
 def profile(config: Path, env: dict, out: Path) -> None:
     """pyinstrument text reports of a cold and a no-op build (main process only)."""
     out.mkdir(parents=True, exist_ok=True)
     root = config.parent
-    for gone in ("_site", ".digest-cache", "content/summaries"):
-        shutil.rmtree(root / gone, ignore_errors=True)
+    _wipe_build(root)
     for name in ("cold", "noop"):
         report = out / f"{name}.txt"
         measure([sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(report), "-m", "generator.cli",
@@ -609,10 +650,15 @@ def print_table(n: int, ours: dict, pelican: dict, hugo: dict, traf: tuple[Run, 
     for key, label in ALONE_ROWS:
         if key in alone:
             print(f"{label:<48} {_cell(alone[key])}")
+    if "bound" in alone:
+        print(f"{BOUND_ROW:<48} {_cell(alone['bound'])}")
     check_targets(n, ours, hugo, traf)
-    if alone:
+    if any(key in alone for key, _ in ALONE_ROWS):
         print("  (not a target) like for like, one process each, pages/s against trafilatura's: "
               + ", ".join(f"{key} {run.wall / alone[key].wall:.2f}x" for key, _ in ALONE_ROWS if key in alone))
+    if "bound" in alone:
+        print(f"  (not a target) the cold build without summaries, topics and near-duplicates: "
+              f"{(n / alone['bound'].wall) / (pages / run.wall):.2f}x trafilatura's pages/s")
 
 
 def check_targets(n: int, ours: dict, hugo: dict, traf: tuple[Run, int]) -> None:
@@ -647,6 +693,10 @@ def bench_size(n: int, work: Path, env: dict, profile_dir: Path | None) -> None:
     print("  trafilatura, our per-page work alone...", file=sys.stderr)
     traf = bench_trafilatura(config)
     alone = bench_ours_alone(config, env)
+    print("  ours, extraction only (a bound)...", file=sys.stderr)
+    bound = bench_extract_only_cold(config, env)
+    if bound is not None:
+        alone["bound"] = bound
     print("  ours...", file=sys.stderr)
     ours = bench_ours(config, corpus, env)
     ours["watch"], ours["watch-all"] = bench_watch(config, corpus, env)
