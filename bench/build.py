@@ -649,7 +649,7 @@ def _ratio(a: Run | None, b: Run | None) -> str:
 
 
 def print_table(n: int, ours: dict, pelican: dict, hugo: dict, traf: tuple[Run, int],
-                alone: dict | None = None) -> None:
+                alone: dict | None = None, bound: Run | None = None) -> None:
     alone = alone or {}
     print(f"\nN = {n:,} articles  (wall s, CPU s, peak MiB; ratio = our wall / theirs, < 1 is faster)")
     print(f"{'':<48} {'ours':^22} {'Pelican':^22} {'Hugo':^22} {'/Pelican':>8} {'/Hugo':>7}")
@@ -661,15 +661,15 @@ def print_table(n: int, ours: dict, pelican: dict, hugo: dict, traf: tuple[Run, 
     for key, label in ALONE_ROWS:
         if key in alone:
             print(f"{label:<48} {_cell(alone[key])}")
-    if "bound" in alone:
-        print(f"{BOUND_ROW:<48} {_cell(alone['bound'])}")
+    if bound is not None:
+        print(f"{BOUND_ROW:<48} {_cell(bound)}")
     check_targets(n, ours, hugo, traf)
-    if any(key in alone for key, _ in ALONE_ROWS):
+    if alone:
         print("  (not a target) like for like, one process each, pages/s against trafilatura's: "
               + ", ".join(f"{key} {run.wall / alone[key].wall:.2f}x" for key, _ in ALONE_ROWS if key in alone))
-    if "bound" in alone:
+    if bound is not None:
         print(f"  (not a target) the cold build without summaries, topics and near-duplicates: "
-              f"{(n / alone['bound'].wall) / (pages / run.wall):.2f}x trafilatura's pages/s")
+              f"{(n / bound.wall) / (pages / run.wall):.2f}x trafilatura's pages/s")
 
 
 def check_targets(n: int, ours: dict, hugo: dict, traf: tuple[Run, int]) -> None:
@@ -718,10 +718,8 @@ def bench_size(n: int, work: Path, env: dict, profile_dir: Path | None) -> None:
     print("  our per-page work alone, extraction only (a bound)...", file=sys.stderr)
     alone = bench_ours_alone(config, env)
     bound = bench_extract_only_cold(config, env)
-    if bound is not None:
-        alone["bound"] = bound
     print(f"\ntrafilatura before / after our cold build: {before.wall:.2f} s / {after.wall:.2f} s")
-    print_table(n, ours, pelican, hugo, traf, alone)
+    print_table(n, ours, pelican, hugo, traf, alone, bound)
 
 
 def main(argv: list[str] | None = None) -> int:
