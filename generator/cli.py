@@ -69,7 +69,7 @@ def _emit(obj: dict, as_json: bool, human) -> None:
 def cmd_extract(args) -> int:
     failed: list[str] = []
     for name, a in _each_article(args.files, failed):
-        obj = {"file": name, "title": a.title, "published": a.published, "author": a.author,
+        obj = {"file": name, "title": a.title, "published": a.published, "saved": a.saved, "author": a.author,
                "site_name": a.site_name, "url": a.url, "language": a.language, "section": a.section,
                "tags": list(a.tags), "captions": list(a.captions),
                "blocks": [asdict(b) for b in a.blocks], "text": a.text}
@@ -79,7 +79,7 @@ def cmd_extract(args) -> int:
 
 def _print_extract(o: dict) -> None:
     print(f"== {o['file']}")
-    for key in ("title", "published", "author", "site_name", "url", "language", "section"):
+    for key in ("title", "published", "saved", "author", "site_name", "url", "language", "section"):
         print(f"{key:>10}: {o[key] if o[key] is not None else '-'}")
     print(f"{'tags':>10}: {', '.join(o['tags']) or '-'}")
     for c in o["captions"]:
