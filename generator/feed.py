@@ -77,6 +77,8 @@ def _generator(config: SiteConfig, title: str, base: str, updated: dt.datetime, 
     fg.updated(updated)
     fg.lastBuildDate(updated)
     fg.generator("digest")
+    if kind == "rss":
+        fg.load_extension("dc", atom=False, rss=True)  # dc:creator, declared once on <rss>
     if config.author:
         fg.author({"name": config.author})
     return fg
@@ -106,7 +108,10 @@ def build_feed(config: SiteConfig, entries: list[Entry], title: str, base: str, 
         else:
             fe.content(html, type="html")
         if e.author:
-            fe.author({"name": e.author})
+            if kind == "rss":  # RSS <author> must be an e-mail address: the name goes in dc:creator
+                fe.dc.dc_creator(e.author)
+            else:
+                fe.author({"name": e.author})
         for slug in e.topics:
             if slug in topic_names:
                 fe.category(term=slug, label=topic_names[slug])

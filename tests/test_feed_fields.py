@@ -122,3 +122,11 @@ def test_html_time_elements_are_valid_datetimes(built):
         if path.endswith(".html"):
             for value in re.findall(r'<time datetime="([^"]*)"', data.decode("utf-8")):
                 assert stamp.match(value), (path, value)
+
+
+def test_authors_reach_rss_readers_as_dc_creator_and_atom_as_author(built):
+    rss = _titles_to_items(feedparser.parse(built.read("feed.xml")))
+    atom = _titles_to_items(feedparser.parse(built.read("atom.xml")))
+    title = "Pentagon review of AUKUS finds the pact on track"
+    assert rss[title].author == "Jane Doe, John Roe" and atom[title].author == "Jane Doe, John Roe"
+    assert "<author>" not in built.read("feed.xml")  # RSS <author> would have to be an e-mail address
