@@ -59,6 +59,7 @@ class Evidence:
     anchored: bool  # some sentence shows a relation (always True for a topic that requires none)
     title_relation: float  # weight of the strongest relation the title shows (0: none)
     lead_relation: float  # ... the lead shows
+    title_crowded: bool  # the title names a third party of the topic's relations (Japan, the EU)
     matches: tuple[str, ...]  # aliases found, as written in site.toml
     relations: tuple[str, ...]  # relations shown in some sentence
     entities: tuple[tuple[str, tuple[str, ...]], ...]  # entity id -> its names found
@@ -105,6 +106,7 @@ def _evidence(analysed: Analysed, spans: dict, attribution: list, rule: TopicRul
         coverage=coverage, related=related, mass=sum(w for w, z in zip(weights, zones) if z != "title"),
         vocabulary=vocabulary, anchored=not rule.require_relation or bool(held),
         title_relation=_strongest(strongest, zones, "title"), lead_relation=_strongest(strongest, zones, "lead"),
+        title_crowded=_title_crowded(analysed, named, rule),
         matches=matched, relations=held,
         entities=_entities_found(analysed, spans, masked, rule), passages=_passages(analysed, weights, shown),
     )
@@ -112,6 +114,12 @@ def _evidence(analysed: Analysed, spans: dict, attribution: list, rule: TopicRul
 
 def _zone(weights: list[float], zones: list[str], zone: str) -> float:
     return min(sum(w for w, z in zip(weights, zones) if z == zone), SENTENCE_CAP)
+
+
+def _title_crowded(analysed: Analysed, named: dict, rule: TopicRule) -> bool:
+    if not analysed.sentences or analysed.sentences[0].zone != "title":
+        return False
+    return any(0 in named[e.id] for r in rule.relations for e in r.crowded_by)
 
 
 def _strongest(strongest: list[float], zones: list[str], zone: str) -> float:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from .evidence import SENTENCE_CAP, Evidence, prior_score
 
 FEATURES = ("title", "lead", "heading", "coverage", "related", "mass", "vocabulary", "margin", "title_relation",
-            "lead_relation", "distinct", "elsewhere")
+            "lead_relation", "distinct", "elsewhere", "title_crowded")
 # What each feature means, for --explain.
 MEANING = {
     "title": "topic words or relations in the title",
@@ -33,6 +33,7 @@ MEANING = {
     "lead_relation": "a relation shown in the lead",
     "distinct": "distinct words and relations found (log)",
     "elsewhere": "how far another topic is over its threshold (the article has another subject)",
+    "title_crowded": "the title names a third party (another country is the subject)",
 }
 
 
@@ -48,7 +49,7 @@ def feature_vector(e: Evidence, threshold: float, elsewhere: float = 0.0) -> tup
     return (p * e.title / SENTENCE_CAP, p * e.lead / SENTENCE_CAP, p * e.heading / SENTENCE_CAP, e.coverage,
             e.related, math.log1p(e.mass) / 3.0, math.log1p(e.vocabulary) / 3.0, margin(e, threshold),
             p * e.title_relation / SENTENCE_CAP, p * e.lead_relation / SENTENCE_CAP,
-            math.log1p(len(e.matches) + len(e.relations)) / 2.0, max(0.0, elsewhere))
+            math.log1p(len(e.matches) + len(e.relations)) / 2.0, max(0.0, elsewhere), float(e.title_crowded))
 
 
 @dataclass(frozen=True)
