@@ -141,7 +141,11 @@ def _entities_found(analysed: Analysed, spans: dict, masked: list, rule: TopicRu
     found = {}
     for relation in rule.relations:
         for entity in relation.between:
-            names = sorted({n.text for n in entity.names if outside(analysed, n, spans.get(n, ()), masked)})
+            forms = {}  # one name per normalized form (中國 and 中国 read the same)
+            for n in entity.names:
+                if n.form not in forms and outside(analysed, n, spans.get(n, ()), masked):
+                    forms[n.form] = n.text
+            names = sorted(forms.values())
             if names:
                 found[entity.id] = tuple(names)
     return tuple(sorted(found.items()))
