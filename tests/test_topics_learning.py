@@ -210,3 +210,23 @@ def test_unchanged_topics_make_no_example_and_examples_change_the_rules_key(rule
     assert dict(example.topics) == {"rare-earths": False, "aukus": False, "us-china": False}
     assert rules_key(attach_examples(rules, [example])) != rules_key(rules)
     assert attach_examples(rules, [example]) == attach_examples(rules, [example])  # deterministic
+
+
+def test_an_edit_stays_an_example_once_it_has_taught_the_rules(rules, tmp_path):
+    """The hook a build calls with its hand-edited summaries: only edits that disagree with the rules
+    alone become examples, and they still do after the rules learned from them (no flip-flop)."""
+    from generator.classify import examples_from_edits, load_examples, save_examples
+
+    corrected = article("US submarines to rotate through Perth", *SUBMARINES, *FILLER)
+    agreeing = CONCEPTS[0][1]
+    edits = [(corrected, [], "perth.md"), (agreeing, ["us-china"], "huawei.md"), (agreeing, ["no-such-topic", "us-china"], "x.md")]
+    found = examples_from_edits(edits, rules)
+    assert [e.name for e in found] == ["perth.md"]
+    taught = attach_examples(rules, found)
+    assert "aukus" not in topics_of(corrected, taught)
+    assert [e.name for e in examples_from_edits(edits, taught)] == ["perth.md"]
+    path = tmp_path / "examples.json"
+    save_examples(path, found)
+    assert load_examples(path) == (found, "")
+    path.write_text("{oops", encoding="utf-8")
+    assert load_examples(path)[0] == [] and "unreadable examples" in load_examples(path)[1]

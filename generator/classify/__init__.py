@@ -6,9 +6,11 @@ evidence per topic; model.py and fitted.py weigh it; examples.py brings in a per
 score.py decides and explains.
 """
 
-from .examples import Example, attach_examples, corrections, make_example
+from .examples import (Example, attach_examples, corrections, examples_from_edits, load_examples, make_example,
+                       save_examples)
 from .rules import Relation, TopicRule, parse_topics
 from .score import classify_article, decide, explain_article, read_signals
 
 __all__ = ["Example", "Relation", "TopicRule", "attach_examples", "classify_article", "corrections", "decide",
-           "explain_article", "make_example", "parse_topics", "read_signals"]
+           "examples_from_edits", "explain_article", "load_examples", "make_example", "parse_topics", "read_signals",
+           "save_examples"]

@@ -1,9 +1,12 @@
 """A person's corrections as examples: an article like a corrected one is decided like it.
 
 When a person changes the `topics:` of a summary file, the article with its corrected topics becomes
-an Example (its text as a sparse vector, and for each topic whether it belongs). On the next build
-the examples are attached to the topic rules (`attach_examples`), which changes the rules'
-fingerprint, so every cached record has its topics assigned again, without re-extracting. An
+an Example (its text as a sparse vector, and for each topic whether it belongs): `examples_from_edits`
+takes (article, the person's topics, name) of each hand-edited summary and keeps those whose topics
+differ from what the rules alone (without examples) assign, so an example stays an example once it
+has taught the rules. On the next build the examples are attached to the topic rules
+(`attach_examples`), which changes the rules' fingerprint, so every cached record has its topics
+assigned again, without re-extracting. An
 article whose text is close to an example's (cosine >= SIMILAR) is pulled towards the example's
 decision, the more so the closer it is: a near copy takes the example's decision, a loosely
 similar one only moves when its own evidence is near the line.
@@ -94,6 +97,46 @@ def corrections(article: Article, generated: Sequence[str], corrected: Sequence[
         return None
     chosen = set(corrected)
     return make_example(article, {slug: slug in chosen for slug in slugs}, name)
+
+
+def examples_from_edits(edits: Iterable[tuple[Article, Sequence[str], str]], rules: tuple) -> list[Example]:
+    """Examples from hand-edited summaries: (article, the topics its summary file now lists, the
+    file's name). An edit whose topics are those the rules alone assign teaches nothing."""
+    from .score import classify_article
+
+    alone = tuple(replace(rule, examples=()) for rule in rules)
+    slugs = [rule.slug for rule in rules]
+    found = []
+    for article, topics, name in edits:
+        generated = [s.slug for s in classify_article(article, alone) if s.assigned]
+        example = corrections(article, generated, [t for t in topics if t in slugs], slugs, name)
+        if example is not None:
+            found.append(example)
+    return found
+
+
+def save_examples(path, examples: Sequence[Example]) -> None:
+    """The examples as JSON (the build's cache folder keeps them between builds)."""
+    import json
+
+    data = [{"name": e.name, "topics": dict(e.topics), "vector": [[k, v] for k, v in e.vector]}
+            for e in sorted(examples, key=lambda e: (e.name, repr(e)))]
+    path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def load_examples(path) -> tuple[list[Example], str]:
+    """Examples saved by save_examples, and a problem ("" if none): an unreadable file is no examples."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [Example(tuple((int(k), float(v)) for k, v in d["vector"]),
+                        tuple(sorted((str(t), bool(b)) for t, b in d["topics"].items())), str(d["name"]))
+                for d in data], ""
+    except FileNotFoundError:
+        return [], ""
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        return [], f"{path}: unreadable examples, ignored ({exc})"
 
 
 def attach_examples(rules: tuple, examples: Sequence[Example]) -> tuple:
