@@ -230,3 +230,32 @@ def test_an_edit_stays_an_example_once_it_has_taught_the_rules(rules, tmp_path):
     assert load_examples(path) == (found, "")
     path.write_text("{oops", encoding="utf-8")
     assert load_examples(path)[0] == [] and "unreadable examples" in load_examples(path)[1]
+
+
+def test_a_topic_written_only_in_configuration_is_decided_by_the_weights_across_topics():
+    data = tomllib.loads((REPO / "site.toml").read_text(encoding="utf-8"))
+    data["entities"]["chips"] = {"kind": "thing", "names": ["chip", "semiconductor", "晶片", "芯片"]}
+    data["topics"].append({"slug": "semiconductors", "names": {"zh-Hant": "半導體", "en": "Semiconductors"},
+                           "threshold": 8, "aliases": [{"text": "semiconductor", "weight": 3}, {"text": "晶片", "weight": 3}],
+                           "relations": [{"between": ["chips", "measures"], "weight": 3}]})
+    rules, problems = parse_topics(data["topics"], "topics", data["entities"])
+    assert problems == []
+    chips = article("US tightens semiconductor export rules", "The Commerce Department restricted exports of "
+                    "advanced semiconductor chips and chipmaking tools.", "Semiconductor makers said the rules "
+                    "would cut their sales.", "Chip shares fell on the news.")
+    decision = next(d for d in explain_article(chips, rules) if d.slug == "semiconductors")
+    assert decision.assigned and decision.weights == "fitted across topics"
+    assert "semiconductors" not in topics_of(CONCEPTS[2][1], rules)
+
+
+def test_without_fitted_weights_the_hand_set_score_meets_the_threshold(rules):
+    from generator.classify import decide, read_signals
+    from generator.classify.evidence import prior_score
+    from generator.classify.model import Weights
+
+    arts = [c[1] for c in CONCEPTS] + [article("AUKUS", "AUKUS partners met.", *FILLER)]
+    for art in arts:
+        signals = read_signals(art, rules)
+        for d, rule in zip(decide(signals, rules, Weights({}, None)), rules):
+            assert d.weights == "hand-set score"
+            assert d.assigned == (d.evidence.anchored and prior_score(d.evidence) >= rule.threshold - 1e-9)
