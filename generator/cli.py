@@ -103,12 +103,20 @@ def cmd_summarize(args) -> int:
 
 
 def cmd_topics(args) -> int:
-    from .classify import classify_article
+    from .classify import classify_article, explain_article
+    from .classify.explain import explain_dict, explain_lines
     from .config import load_config
 
     config = load_config(Path(args.config))
     failed: list[str] = []
     for name, a in _each_article(args.files, failed):
+        if args.explain:
+            decisions = explain_article(a, config.topics)
+            obj = {"file": name, "topics": [d.slug for d in decisions if d.assigned],
+                   "explain": {d.slug: explain_dict(d) for d in decisions}}
+            _emit(obj, args.json, lambda o: print("\n".join([f"== {o['file']}"]
+                                                            + [line for d in decisions for line in explain_lines(d)])))
+            continue
         scores = classify_article(a, config.topics)
         obj = {"file": name, "topics": [s.slug for s in scores if s.assigned],
                "scores": {s.slug: round(s.score, 3) for s in scores},
@@ -181,12 +189,14 @@ def make_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
     for name, func, text in (("extract", cmd_extract, "show what is extracted from saved pages"),
                              ("summarize", cmd_summarize, "show the summary the site will show"),
-                             ("topics", cmd_topics, "show topic scores and matched aliases")):
+                             ("topics", cmd_topics, "show topic probabilities and matched aliases")):
         c = sub.add_parser(name, help=text)
         c.add_argument("files", nargs="+")
         c.add_argument("--json", action="store_true", help="one JSON object per line")
         if name == "topics":
             c.add_argument("--config", default="site.toml")
+            c.add_argument("--explain", action="store_true",
+                           help="which entities, relations and passages carried each decision, and why")
         c.set_defaults(func=func)
     return p
 

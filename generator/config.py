@@ -194,7 +194,7 @@ def load_config(path: Path, base_url: str | None = None, topics: bool = True) ->
         raise ConfigError(str(path), [f"cannot read: {exc}"]) from None
     source = hashlib.sha256(b"\0".join([os.fsencode(path), raw, (base_url or "").encode()])).hexdigest()
     problems: list[str] = []
-    problems.extend(unknown_keys(data, [*SCHEMA, "topics", "outlets"], ""))
+    problems.extend(unknown_keys(data, [*SCHEMA, "topics", "entities", "outlets"], ""))
     problems.extend(check_outlets(data.get("outlets", {})))
     if base_url:
         problem = _url(base_url)
@@ -206,7 +206,7 @@ def load_config(path: Path, base_url: str | None = None, topics: bool = True) ->
     if topics:
         from .classify import parse_topics
 
-        rules, topic_problems = parse_topics(data.get("topics", []), "topics")
+        rules, topic_problems = parse_topics(data.get("topics", []), "topics", data.get("entities"))
         problems.extend(topic_problems)
     if problems:
         raise ConfigError(str(path), problems)
