@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import Cache, Heads, packed_signature, records_fingerprint
+from .classify import attach_examples, examples_from_edits, load_examples, save_examples
 from .config import SiteConfig
 from .dedupe import collapse_duplicates
 from .digest import digest_source, reclassify, rules_key
@@ -115,6 +116,41 @@ def process_sources(sources: list[Source], config: SiteConfig, report: BuildRepo
     return items
 
 
+# A person's topic corrections, as examples (classify/examples.py): learned at the end of a build
+# from the hand-edited summaries, attached to the topic rules from the next build on.
+EXAMPLES_FILE = "examples.json"
+
+
+def with_examples(config: SiteConfig) -> tuple[SiteConfig, list[tuple[str, str]]]:
+    """The configuration with the examples the last build learned attached to its topic rules."""
+    examples, problem = load_examples(config.cache_dir / EXAMPLES_FILE)
+    if not examples:
+        return config, [(str(config.cache_dir / EXAMPLES_FILE), problem)] if problem else []
+    return replace(config, topics=attach_examples(config.topics, examples)), []
+
+
+def learn_from_edits(config: SiteConfig, kept: list) -> bool:
+    """Each hand-edited summary whose `topics:` the person changed becomes an example (its article's
+    text from the cache), saved for the next build: articles like it are then decided like it (a
+    changed set re-assigns every article's topics; nothing is extracted again). Returns whether the
+    saved examples changed: the next build must then not pass for a no-op."""
+    cache = Cache(config.cache_dir, records_fingerprint())
+    edits = []
+    for s in kept:
+        topics = s.meta.get("topics")
+        if s.edited and isinstance(topics, list):
+            item = cache.get(str(s.meta.get("source_sha256")))
+            if item is not None and item.article.blocks:
+                edits.append((item.article, [str(t) for t in topics], s.path.name))
+    path = config.cache_dir / EXAMPLES_FILE
+    examples = examples_from_edits(edits, config.topics) if edits else []
+    old = path.read_bytes() if path.exists() else None
+    if old is None and not examples:
+        return False
+    save_examples(path, examples)
+    return path.read_bytes() != old
+
+
 def build(config: SiteConfig, serving: bool = False) -> BuildReport:
     """One build. Work is proportional to what changed since the last one (see state.py): unchanged
     files are not re-read, cached articles not re-digested, unchanged summaries not rewritten,
@@ -126,6 +162,8 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
     started = time.perf_counter()
     since = time.time_ns()
     report = BuildReport()
+    config, problems = with_examples(config)
+    report.warnings.extend(problems)
     old = load_state(config, reuse=serving)
     # The dev server records no no-op signature (it would cost two walks of every input per save):
     # the next `digest build` checks every file, still incrementally.
@@ -140,6 +178,7 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
     report.articles = len(items)
     entries, warnings, kept = sync_summary_files(config.summaries_dir, items, old.summaries)
     entries = attribute_entries(entries, config.outlets, config.zones, config.language)
+    learned = learn_from_edits(config, kept)
     if serving:
         report.summary_of = {src: s.path for s in kept for src in summary_sources(s)}
     del items  # the articles' text is not needed past here: free it before rendering
@@ -159,7 +198,7 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
     def remember(pause: Callable[[], None] = _go_on) -> None:
         pause()
         save_state(config, pause=pause, state=BuildState(
-            signature="" if serving else final_signature(config, before, summaries_signature),
+            signature="" if serving or learned else final_signature(config, before, summaries_signature),
             articles=report.articles,
             skipped=[list(s) for s in report.skipped],
             warnings=[list(w) for w in report.warnings],

@@ -259,3 +259,35 @@ def test_without_fitted_weights_the_hand_set_score_meets_the_threshold(rules):
         for d, rule in zip(decide(signals, rules, Weights({}, None)), rules):
             assert d.weights == "hand-set score"
             assert d.assigned == (d.evidence.anchored and prior_score(d.evidence) >= rule.threshold - 1e-9)
+
+
+def test_a_hand_corrected_summary_teaches_the_next_build(site):
+    """A person removes a topic from one article's summary file; from the next build on, a near copy
+    of that article (another outlet's version) is decided like it; the corrected file is kept."""
+    import re
+
+    from generator.frontmatter import split_front_matter
+
+    body = "\n\n".join([*SUBMARINES, *FILLER])
+    site.add("perth.md", f"---\ntitle: US submarines to rotate through Perth\n---\n\n{body}\n")
+    site.build()
+    def summary_of(source: str):
+        return next(p for p in site.summaries.glob("*.md")
+                    if split_front_matter(p.read_text(encoding="utf-8"))[0]["source"] == source)
+
+    summary = summary_of("perth.md")
+    meta, _ = split_front_matter(summary.read_text(encoding="utf-8"))
+    assert "aukus" in meta["topics"]
+    text = summary.read_text(encoding="utf-8")
+    summary.write_text(re.sub(r"topics:\n(?:- .*\n)+", "topics: []\n", text), encoding="utf-8")
+    site.build()  # learns the correction
+    copy = "\n\n".join([  # another outlet's version: the same facts in other words (not a duplicate)
+        "US nuclear-powered submarines will rotate through a naval base near Perth, Australia said.",
+        "Before the country receives boats of its own, Australian sailors will train aboard them.",
+        "Maintenance crews are to be trained at the base, according to the Australian navy.",
+        "The base opens next year."])
+    site.add("perth-copy.md", f"---\ntitle: US nuclear submarines to rotate through Perth\n---\n\n{copy}\n")
+    site.build()
+    other = summary_of("perth-copy.md")
+    assert "aukus" not in split_front_matter(other.read_text(encoding="utf-8"))[0]["topics"]
+    assert "topics: []" in summary.read_text(encoding="utf-8")  # the person's edit is kept
