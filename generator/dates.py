@@ -30,6 +30,10 @@ _PAREN_OFFSET_RE = re.compile(r"\(\s*(?:UTC|GMT)\s*([+-]\d{1,2}(?::?\d{2})?)\s*\
 _PAREN_RE = re.compile(r"\([^)]*\)")
 _GMT_OFFSET_RE = re.compile(r"\b(?:GMT|UTC)\s*([+-]\d{2}:?\d{2})\b")
 _TIME_RE = re.compile(r"\d{1,2}:\d{2}")
+# Taiwan's official calendar counts years from 1912 (民國): "115年02月12日" is 2026-02-12. A year
+# of two or three digits before 年, with a month and a day, is one (80-150: 1991-2061).
+ROC_DATE_RE = re.compile(r"(?<!\d)(?:民國|民国)?\s*(8\d|9\d|1[0-4]\d|150)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+ROC_OFFSET = 1911
 _DATEPARSER_SETTINGS = {
     # No "relative-time" parser: "yesterday" would be read against the clock.
     "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
@@ -46,7 +50,13 @@ def _offset(text: str) -> str:
     return f"{sign}{int(hours):02d}:{minutes}"
 
 
+def roc_to_gregorian(text: str) -> str:
+    """Dates of the Republic of China calendar written as Gregorian ones ("115年2月12日" -> "2026年2月12日")."""
+    return ROC_DATE_RE.sub(lambda m: f"{int(m.group(1)) + ROC_OFFSET}年{m.group(2)}月{m.group(3)}日", text)
+
+
 def _normalized(text: str) -> str:
+    text = roc_to_gregorian(text)
     text = _PAREN_OFFSET_RE.sub(lambda m: " " + _offset(m.group(1)), text)
     text = _PAREN_RE.sub(" ", text)
     text = _GMT_OFFSET_RE.sub(lambda m: _offset(m.group(1)), text)

@@ -40,16 +40,26 @@ def _is_inside(path: Path, root: Path) -> bool:
         return False
 
 
+# Files beside the articles that are about them, not articles (a folder's README, the SOURCES.md
+# that records where each article came from and its licence, a LICENSE): never read as articles.
+NOT_ARTICLES = frozenset({"readme", "sources", "license", "licence", "copying", "notice", "authors"})
+
+
+def is_article_file(name: str) -> bool:
+    """Not hidden, and not a folder's own notes (README.md, SOURCES.md, LICENSE, …)."""
+    return not name.startswith(".") and name.split(".", 1)[0].casefold() not in NOT_ARTICLES
+
+
 def _walk(root: Path) -> list[tuple[str, Path]]:
-    """(path relative to root, path) of every file but hidden ones, sorted as paths sort: by
-    component (strings for the sort key: comparing Path objects was most of a walk of 10,000)."""
+    """(path relative to root, path) of every article file (is_article_file), sorted as paths sort:
+    by component (strings for the sort key: comparing Path objects was most of a walk of 10,000)."""
     found: list[tuple[list[str], str, Path]] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         folder = os.path.relpath(dirpath, root)
         prefix = "" if folder == "." else folder.replace(os.sep, "/") + "/"
         for f in filenames:
-            if not f.startswith("."):
+            if is_article_file(f):
                 rel = prefix + f
                 found.append((rel.split("/"), rel, Path(dirpath, f)))
     found.sort(key=lambda row: row[0])

@@ -52,3 +52,16 @@ def test_sources_sort_by_path_component_not_by_string(tmp_path):
     rels = [s.rel for s in sources]
     assert rels == ["B.md", "a/a/z.md", "a/b.md", "a-b.md", "a.md"]
     assert rels == [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*.md"))]
+
+
+def test_a_folders_own_notes_are_not_articles(tmp_path):
+    from generator.discover import discover_sources
+
+    root = tmp_path / "articles"
+    (root / "sub").mkdir(parents=True)
+    for name in ("README.md", "SOURCES.md", "LICENSE", "sub/readme.txt", ".hidden.html"):
+        (root / name).write_text("# Notes\n\nWhere these files came from, and their licences.\n", encoding="utf-8")
+    (root / "sources-of-rare-earths.md").write_text("# Rare earths\n\nAn article whose name starts like a note.\n",
+                                                    encoding="utf-8")
+    sources, skipped = discover_sources(root)
+    assert [s.rel for s in sources] == ["sources-of-rare-earths.md"] and not skipped

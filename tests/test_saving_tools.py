@@ -129,6 +129,8 @@ def test_original_url(saved_from, page, expected):
     ("2025年10月21日 14:30", "2025-10-21T14:30:00"),
     ("Oct 21, 2025", "2025-10-21"),
     ("2025-10-21", "2025-10-21"),
+    ("115年02月12日", "2026-02-12"),  # Taiwan's official (民國) calendar
+    ("民國114年10月21日 14:30", "2025-10-21T14:30:00"),
     ("October 2025", None),  # no day: would be filled from the clock
     ("2 hours ago", None),  # relative: read against the clock
     ("1850-01-01", None),

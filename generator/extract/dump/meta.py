@@ -49,7 +49,12 @@ def is_byline(text: str, f: Features) -> bool:
 
 
 def find_date(text: str) -> str | None:
-    """ISO date (or datetime when a time is shown) of the first date in `text`."""
+    """ISO date (or datetime when a time is shown) of the first date in `text` (a Taiwanese
+    official date, "115年02月12日", read in the Gregorian calendar)."""
+    from ...dates import ROC_DATE_RE, roc_to_gregorian
+
+    if ROC_DATE_RE.search(text):
+        text = roc_to_gregorian(text)
     m = NUM_DATE_RE.search(text)
     if m:
         return _numeric_date(m)
