@@ -161,3 +161,36 @@ def test_dev_page_snippets(page_id, form, language, kept, dropped):
     assert kept in article.text
     assert dropped not in article.text
     assert article.language.split("-")[0] == language
+
+
+EN_BODY = ("Beijing on Thursday expanded its export controls on rare earth elements, adding five more elements and "
+           "the technology used to refine them to a list that already covered seven, the ministry said.\n\n"
+           "The move comes weeks before a planned meeting between the two countries' leaders, and analysts said it "
+           "was meant to strengthen Beijing's hand in trade talks with Washington.\n\n"
+           "Companies outside China that use Chinese rare earth technology will also need a licence to export "
+           "products containing them, the ministry said, a reach that mirrors US rules on chips.\n\n"
+           "The United States has been trying to build its own supply chain for the minerals, which are used in "
+           "everything from electric vehicles to fighter jets.\n")
+ZH_BODY = ("總統今日接受外國媒體專訪，針對臺美關係、國防、兩岸關係及半導體產業等議題回應提問，並強調臺灣將持續深化與各國的經貿夥伴關係。\n\n"
+           "總統表示，臺灣希望在未來與各國加強軍工產業與科技的合作，也希望在人工智慧領域共同發展，迎接全面智慧化時代的到來。\n\n"
+           "總統指出，臺灣過去四年對外的投資大幅增加，雙邊經貿關係越來越密切，希望各國支持與臺灣簽訂投資保障協定，促進經貿發展。\n\n"
+           "總統最後感謝國際社會長期以來對臺灣的支持，並表示臺灣會堅定守護民主自由的體制，維護區域的和平與穩定。\n")
+
+
+@pytest.mark.parametrize("head, title, published", [
+    ("Home | World\n\nChina expands rare earth export controls ahead of summit\nBy Sarah Lee\nOctober 9, 2025\n\n",
+     "China expands rare earth export controls ahead of summit", "2025-10-09"),
+    ("Statements and Releases\n\nAUKUS Leaders’ Level Statement on rare earths\nApril 5, 2022\n\n",
+     "AUKUS Leaders’ Level Statement on rare earths", "2022-04-05"),
+])
+def test_a_byline_or_dateline_under_the_headline_is_not_part_of_it(head, title, published):
+    doc = extract_dump(head + EN_BODY)
+    assert doc.title == title and doc.published == published
+
+
+def test_a_dateline_above_the_headline_and_a_menu_of_ideographic_spaces():
+    head = ("跳到主要內容\n中華民國總統府\n新聞與活動　總統與副總統　總統府　國家與政府\n\n總統府新聞\n\n"
+            "115年02月12日\n總統接受外國媒體專訪內容\n\n")
+    doc = extract_dump(head + ZH_BODY)
+    assert doc.title == "總統接受外國媒體專訪內容"
+    assert doc.published == "2026-02-12"  # the Republic of China calendar: 115 + 1911

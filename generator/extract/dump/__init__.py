@@ -21,6 +21,8 @@ HEADER_WINDOW = 12
 # A headline is a few words long: at least this many units, at most TITLE_MAX_UNITS.
 TITLE_MIN_UNITS = 3
 TITLE_MAX_UNITS = 40
+# A line ending in one of these goes on into the next: a clause of the body, not a headline.
+CLAUSE_ENDS = ",;:，；：、"
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,12 @@ def find_title(page: Page, start: int) -> int | None:
     above = list(range(start - 1, lo - 1, -1))
     metas = [i for i in above if _is_meta(page, i)]
     if metas:
+        # A dateline above the headline ("115年02月12日" / headline / body: government and many
+        # Chinese sites): the headline is what stands between it and the article.
+        below = [i for i in range(metas[0] + 1, start)
+                 if _title_candidate(page, i) and page.paras[i].text.rstrip()[-1:] not in CLAUSE_ENDS]
+        if below:
+            return below[0]
         for i in range(metas[-1] - 1, max(lo, metas[-1] - 4) - 1, -1):
             if _title_candidate(page, i):
                 return i

@@ -63,6 +63,9 @@ class Features:
     ends_sentence: bool  # last character closes a sentence
     commas: int  # in-sentence punctuation
     menu_seps: int  # separators of one-line menus
+    # ideographic spaces (U+3000): Chinese menus set their items apart with them; a headline has
+    # one at most between its two halves
+    wide_gaps: int
     bullet: bool
     form: bool  # form fields and image alt-text markers of the dumper
     repeated: bool  # the same text appears elsewhere on the page
@@ -94,6 +97,7 @@ def measure(para: Para, counts: Counter) -> Features:
         ends_sentence=bool(ENDS_SENTENCE_RE.search(text)),
         commas=len(re.findall(r"[,，、;；]", text)),
         menu_seps=len(MENU_SEP_RE.findall(text)),
+        wide_gaps=text.count("\u3000"),
         bullet=para.bullet,
         form=bool(FORM_RE.search(text)),
         repeated=counts[normalize_key(text)] > 1,
@@ -138,6 +142,8 @@ def looks_like_menu(f: Features) -> bool:
     if f.bullet:  # a list of links, unless its items are sentences
         return f.units < GOOD_UNITS or not f.ends_sentence
     if f.menu_seps >= 2 and f.sentences == 0:
+        return True
+    if f.wide_gaps >= 3 and f.sentences == 0:  # 新聞與活動　總統與副總統　總統府　國家與政府
         return True
     return f.menu_seps >= 3 and f.menu_seps * 8 > f.units
 

@@ -42,6 +42,16 @@ BYLINE_PIECE_RE = re.compile(
     r"|^(?:記者|记者|撰文|作者\s*[:：]|文\s*[／/╱])\S{1,20}$"
 )
 BYLINE_PIECE_MAX = 80
+# Likewise a dateline and nothing else ("April 5, 2022", "Published October 9, 2025 3:04 PM EDT",
+# "2025年10月21日 14:30", "115年02月12日"): the headline above it was never wrapped onto it.
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+DATELINE_RE = re.compile(
+    r"^(?:(?:Published|Updated|Posted|Date|發布時間|发布时间|發布日期|发布日期|更新時間|更新时间|日期)\s*[:：]?\s*)?"
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{2,3}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+    r"(?:\s*[,|·]?\s*(?:at\s+)?\d{1,2}[:：]\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?"
+    r"\s*(?:[A-Z]{2,5}|(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?)?)?\s*$")
 _CJK_PUNCT = "，。、；：？！「」『』（）《》〈〉【】—…　"
 
 
@@ -198,7 +208,7 @@ def _first_token_width(text: str) -> int:
 
 def _continues(prev_end: int, width: int, nxt: str) -> bool:
     """Was the previous line wrapped by the dumper, so that `nxt` goes on its paragraph?"""
-    if BULLET_RE.match(nxt) or (len(nxt) <= BYLINE_PIECE_MAX and BYLINE_PIECE_RE.match(nxt)):
+    if BULLET_RE.match(nxt) or (len(nxt) <= BYLINE_PIECE_MAX and (BYLINE_PIECE_RE.match(nxt) or DATELINE_RE.match(nxt))):
         return False
     return prev_end > width or prev_end + _first_token_width(nxt) > width
 
