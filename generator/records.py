@@ -140,6 +140,8 @@ class Entry:
     sources: tuple[str, ...] = ()
     edited: bool = False  # a person edited the summary file
     reading_minutes: int = 1
+    outlet: str | None = None  # display name of the outlet (凤凰网, reuters.com); None when unknown
+    saved: str | None = None  # ISO datetime when the person saved the page (`published` is the outlet's)
 
 
 @dataclass(frozen=True)
