@@ -23,7 +23,7 @@ from .fingerprint import code_fingerprint
 from .markup import render_markdown, safe_url
 from .pagecache import PageCache
 from .records import Entry, OutputFile
-from .search import search_bundles
+from .search import search_bundles, simplified_form
 
 
 @dataclass(frozen=True)
@@ -58,13 +58,15 @@ def _templates_digest(templates_dir: Path) -> str:
 
 
 def _new_env(templates_dir: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
     )
+    env.filters.update(simplified=simplified_form)
+    return env
 
 
 def load_labels(templates_dir: Path, language: str) -> dict[str, str]:
