@@ -258,6 +258,32 @@ def test_the_search_pages_opencc_converts_as_the_index_does(scripts_served, brow
     assert converted == [to_simplified(s) for s in samples]
 
 
+# (content, Pagefind's excerpt, the excerpt shown): a Traditional page with its Simplified form
+# after it, Pagefind's window lying across the two; a page in Simplified; a page with no Chinese.
+OWN_TEXT = "美國調高關稅. 美國宣布對中國商品加徵關稅，兩國關係緊張。"
+AS_WRITTEN = [
+    (OWN_TEXT + " 美国调高关税 美国宣布对中国商品加征关税，两国关系紧张。", "關係緊張。 美国调高<mark>关税</mark> 美国宣布",
+     "美國調高<mark>關稅</mark>. 美國宣布對中國商"),
+    (OWN_TEXT + " 美国调高关税 美国宣布对中国商品加征关税，两国关系紧张。", "国商品加征<mark>关税</mark>，两国关系紧张。",
+     "國商品加徵<mark>關稅</mark>，兩國關係緊張。"),
+    ("美国调高关税. 美国宣布对中国商品加征关税。", "美国宣布对中国商品加征<mark>关税</mark>。", "美国宣布对中国商品加征<mark>关税</mark>。"),
+    ("Tariffs rise. The US raised tariffs &lt;b&gt;.", "The US raised <mark>tariffs</mark> &lt;b&gt;.",
+     "The US raised <mark>tariffs</mark> &lt;b&gt;."),
+]
+
+
+def test_an_excerpt_is_shown_in_the_characters_its_page_is_written_in(scripts_served, browser):
+    _, base = scripts_served
+    events = new_events()
+    context, page = _open(browser, base + "search/", VIEWPORTS["desktop"], events)
+    try:
+        shown = page.evaluate("(cases) => cases.map(([content, excerpt]) => "
+                              "digestSearch.asWritten({content, excerpt}).excerpt)", AS_WRITTEN)
+    finally:
+        context.close()
+    assert shown == [case[2] for case in AS_WRITTEN]
+
+
 @pytest.fixture(scope="module")
 def sharded(tmp_path_factory):
     """The browser site with its search index split into one shard per article or so."""

@@ -31,39 +31,59 @@
     return { text: text, marks: marks };
   }
 
-  // When the excerpt lies in the page's Simplified copy (the second half of its letters, t2s of
-  // the first), the same passage from the page's own text, with the same words marked; else the
-  // result as it is.
+  // Whether the text's letters are the page's own followed by their Simplified form: the second
+  // half t2s of the first (a few characters may differ: opencc-js leaves out some rare ones).
+  function hasSimplifiedForm(chars, half) {
+    var join = function (list) { return list.map(function (c) { return c.ch; }).join(""); };
+    var own = join(chars.slice(0, half)), copy = join(chars.slice(half));
+    if (own === copy) return false;
+    var converted = toSimplified(own), differ = 0;
+    if (converted.length !== copy.length) return false;
+    for (var i = 0; i < copy.length; i++) differ += converted[i] !== copy[i];
+    return differ <= copy.length / 50;
+  }
+
+  // A result's excerpt from the page's own text: as long as Pagefind's (in letters), placed so its
+  // first marked word sits where Pagefind's did, with the same words marked. Pagefind's window may
+  // lie in the Simplified form, or run into it from the page's end; a page without that form, or
+  // an excerpt with no mark, is left as it is.
   function asWritten(result) {
-    if (!toSimplified || !result || typeof result.content !== "string") return result;
+    if (!toSimplified || !result || typeof result.content !== "string" || !result.excerpt) return result;
     var text = result.content.replace(/\u200b/g, "");  // plain text (the excerpt is HTML)
     var chars = wordChars(text), half = chars.length / 2;
-    if (!half || half % 1) return result;
-    var own = chars.slice(0, half).map(function (c) { return c.ch; }).join("");
-    var copy = chars.slice(half).map(function (c) { return c.ch; }).join("");
-    if (own === copy || toSimplified(own) !== copy) return result;
-    var excerpt = readExcerpt(result.excerpt || "");
-    var start = text.indexOf(excerpt.text, chars[half].at);
-    if (!excerpt.text || start < 0) return result;
-    // rank among the copy's letters of the first letter at or after a position of the text
-    var rank = function (pos) {
-      var r = 0;
-      while (half + r < chars.length && chars[half + r].at < pos) r++;
-      return r;
+    if (!half || half % 1 || !hasSimplifiedForm(chars, half)) return result;
+    var excerpt = readExcerpt(result.excerpt), at = text.indexOf(excerpt.text);
+    if (at < 0 || !excerpt.marks.length) return result;
+    var letters = wordChars(excerpt.text);
+    if (!letters.length) return result;
+    var before = function (pos) {  // letters of the excerpt before a position in it
+      var n = 0;
+      while (n < letters.length && letters[n].at < pos) n++;
+      return n;
     };
-    var from = function (pos) { var r = rank(pos); return r < half ? chars[r].at : text.length; };
-    var to = function (pos) { var r = rank(pos); return r > 0 ? chars[r - 1].at + chars[r - 1].ch.length : 0; };
-    var begin = from(start), end = to(start + excerpt.text.length);
-    if (end <= begin) return result;
-    var out = document.createElement("div"), cursor = begin;
-    excerpt.marks.forEach(function (mark) {
-      var a = Math.max(from(start + mark[0]), cursor), b = Math.min(to(start + mark[1]), end);
+    var first = 0;  // the excerpt's first letter, counted in the whole text
+    while (first < chars.length && chars[first].at < at) first++;
+    var own = function (rank) { return rank >= half ? rank - half : rank; };
+    var marks = excerpt.marks.map(function (m) {
+      var a = own(first + before(m[0]));
+      return [a, a + before(m[1]) - before(m[0])];
+    });
+    var start = Math.max(0, Math.min(marks[0][0] - before(excerpt.marks[0][0]), half - letters.length));
+    var end = Math.min(half, start + letters.length);
+    var from = function (rank) { return chars[rank].at; };  // where a letter starts, and ends
+    var to = function (rank) { return chars[rank].at + chars[rank].ch.length; };
+    var out = document.createElement("div"), cursor = from(start);
+    marks.forEach(function (m) {
+      if (m[1] <= m[0] || m[1] <= start || m[0] >= end) return;
+      var a = Math.max(from(Math.max(m[0], start)), cursor), b = to(Math.min(m[1], end) - 1);
       if (b <= a) return;
       out.appendChild(document.createTextNode(text.slice(cursor, a)));
       out.appendChild(document.createElement("mark")).textContent = text.slice(a, b);
       cursor = b;
     });
-    out.appendChild(document.createTextNode(text.slice(cursor, end)));
+    var stop = to(end - 1);  // and the punctuation closing the last letter's sentence or phrase
+    while (stop < text.length && /[^\s\p{L}\p{N}]/u.test(text[stop])) stop++;
+    out.appendChild(document.createTextNode(text.slice(cursor, stop)));
     result.excerpt = out.innerHTML;
     return result;
   }
