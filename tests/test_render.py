@@ -265,3 +265,16 @@ def test_search_page_has_one_search_box(site):
     scripts = search.xpath("//script/@src")
     assert scripts[-2:] == ["../assets/opencc-js/t2cn.js", "../assets/search.js"]
     assert all(pages[p].xpath("//form[@class='search-box']") for p in pages if p != "search/index.html")
+
+
+def test_the_vendored_opencc_js_is_the_published_file():
+    """templates/static/opencc-js/t2cn.js is opencc-js 1.4.2's dist/umd/t2cn.js as npm ships it
+    (`npm pack opencc-js@1.4.2`), with its licences beside it: an upgrade is a new file and hash."""
+    import hashlib
+
+    folder = REPO / "templates" / "static" / "opencc-js"
+    data = (folder / "t2cn.js").read_bytes()
+    assert hashlib.sha256(data).hexdigest() == "5009384a6bdc904babee967a8bb9928e3c92288ec8a89ed036d53257e74cd8ab"
+    assert {p.name for p in folder.iterdir()} == {"t2cn.js", "LICENSE", "LICENSE-Apache-2.0.txt",
+                                                  "THIRD_PARTY_LICENSES.md"}
+    assert b"eval(" not in data and b"new Function" not in data  # runs under the pages' CSP
