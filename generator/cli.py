@@ -69,7 +69,7 @@ def _emit(obj: dict, as_json: bool, human) -> None:
 def cmd_extract(args) -> int:
     failed: list[str] = []
     for name, a in _each_article(args.files, failed):
-        obj = {"file": name, "title": a.title, "published": a.published, "author": a.author,
+        obj = {"file": name, "title": a.title, "published": a.published, "saved": a.saved, "author": a.author,
                "site_name": a.site_name, "url": a.url, "language": a.language, "section": a.section,
                "tags": list(a.tags), "captions": list(a.captions),
                "blocks": [asdict(b) for b in a.blocks], "text": a.text}
@@ -79,7 +79,7 @@ def cmd_extract(args) -> int:
 
 def _print_extract(o: dict) -> None:
     print(f"== {o['file']}")
-    for key in ("title", "published", "author", "site_name", "url", "language", "section"):
+    for key in ("title", "published", "saved", "author", "site_name", "url", "language", "section"):
         print(f"{key:>10}: {o[key] if o[key] is not None else '-'}")
     print(f"{'tags':>10}: {', '.join(o['tags']) or '-'}")
     for c in o["captions"]:
@@ -103,12 +103,20 @@ def cmd_summarize(args) -> int:
 
 
 def cmd_topics(args) -> int:
-    from .classify import classify_article
+    from .classify import classify_article, explain_article
+    from .classify.explain import explain_dict, explain_lines
     from .config import load_config
 
     config = load_config(Path(args.config))
     failed: list[str] = []
     for name, a in _each_article(args.files, failed):
+        if args.explain:
+            decisions = explain_article(a, config.topics)
+            obj = {"file": name, "topics": [d.slug for d in decisions if d.assigned],
+                   "explain": {d.slug: explain_dict(d) for d in decisions}}
+            _emit(obj, args.json, lambda o: print("\n".join([f"== {o['file']}"]
+                                                            + [line for d in decisions for line in explain_lines(d)])))
+            continue
         scores = classify_article(a, config.topics)
         obj = {"file": name, "topics": [s.slug for s in scores if s.assigned],
                "scores": {s.slug: round(s.score, 3) for s in scores},
@@ -181,12 +189,14 @@ def make_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
     for name, func, text in (("extract", cmd_extract, "show what is extracted from saved pages"),
                              ("summarize", cmd_summarize, "show the summary the site will show"),
-                             ("topics", cmd_topics, "show topic scores and matched aliases")):
+                             ("topics", cmd_topics, "show topic probabilities and matched aliases")):
         c = sub.add_parser(name, help=text)
         c.add_argument("files", nargs="+")
         c.add_argument("--json", action="store_true", help="one JSON object per line")
         if name == "topics":
             c.add_argument("--config", default="site.toml")
+            c.add_argument("--explain", action="store_true",
+                           help="which entities, relations and passages carried each decision, and why")
         c.set_defaults(func=func)
     return p
 

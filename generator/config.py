@@ -6,12 +6,13 @@ import difflib
 import hashlib
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .outlets import merged_table
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,11 @@ class SiteConfig:
     about_title: str
     about_text: str
     topics: tuple  # tuple[classify.TopicRule, ...]
+    # outlets.toml's table with site.toml's [outlets] over it: domain -> names per language, zone
+    outlets: dict = field(default_factory=dict, compare=False)
+    # [dates]: zone-less times are read in the outlet's zone, else the language's here
+    zones: dict = field(default_factory=dict)
+    zone: str = "UTC"  # what feeds read a time in when neither says
     # sha256 of site.toml's path and bytes and of the base-URL override: what this config is made
     # from (the build state's signature uses it, so a no-op check need not parse the topic rules)
     source: str = ""
@@ -69,6 +75,29 @@ def _url(v: Any) -> str | None:
     return None
 
 
+def _zone_name(v: Any) -> str | None:
+    problem = _str(v)
+    if problem:
+        return problem
+    from .dates import zone_named
+
+    return None if zone_named(v) else f"unknown time zone {v!r} (an IANA name such as Asia/Taipei)"
+
+
+def _zones(v: Any) -> str | None:
+    if not isinstance(v, dict):
+        return f"expected a table of language = zone, got {v!r}"
+    for lang, zone in v.items():
+        problem = _zone_name(zone)
+        if problem:
+            return f"{lang}: {problem}"
+    return None
+
+
+# Chinese-language outlets write their times in UTC+8 (Taiwan, Hong Kong, the mainland, Singapore
+# alike, none with daylight saving): a zone-less time in a Chinese article is read there.
+DEFAULT_ZONES = {"zh-Hant": "Asia/Taipei", "zh-Hans": "Asia/Shanghai"}
+
 # section -> key -> (check, default). A default of None means the key is required.
 SCHEMA: dict[str, dict[str, tuple[Callable[[Any], str | None], Any]]] = {
     "site": {
@@ -89,7 +118,31 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], str | None], Any]]] = {
     "search": {"enabled": (_bool, True)},
     "pages": {"size": (_positive_int, 20)},
     "about": {"title": (_str, "About"), "text": (_str, "")},
+    "dates": {"zones": (_zones, DEFAULT_ZONES), "zone": (_zone_name, "UTC")},
 }
+
+
+def check_outlets(table: Any) -> list[str]:
+    """site.toml's [outlets]: domain = { en = "…", zh-Hant = "…", zone = "…", aka = ["…"] }."""
+    if not isinstance(table, dict):
+        return [f"outlets: expected a table, got {table!r}"]
+    problems = []
+    for domain, entry in table.items():
+        where = f"outlets.{domain}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: expected a table of language = name, got {entry!r}")
+            continue
+        for key, value in entry.items():
+            if key == "zone":
+                problem = _zone_name(value)
+            elif key == "aka":
+                ok = isinstance(value, list) and all(isinstance(n, str) for n in value)
+                problem = None if ok else f"expected a list of names, got {value!r}"
+            else:
+                problem = _str(value)
+            if problem:
+                problems.append(f"{where}.{key}: {problem}")
+    return problems
 
 
 def unknown_keys(table: dict, known: Iterable[str], where: str) -> list[str]:
@@ -141,7 +194,8 @@ def load_config(path: Path, base_url: str | None = None, topics: bool = True) ->
         raise ConfigError(str(path), [f"cannot read: {exc}"]) from None
     source = hashlib.sha256(b"\0".join([os.fsencode(path), raw, (base_url or "").encode()])).hexdigest()
     problems: list[str] = []
-    problems.extend(unknown_keys(data, [*SCHEMA, "topics"], ""))
+    problems.extend(unknown_keys(data, [*SCHEMA, "topics", "entities", "outlets"], ""))
+    problems.extend(check_outlets(data.get("outlets", {})))
     if base_url:
         problem = _url(base_url)
         if problem:
@@ -152,7 +206,7 @@ def load_config(path: Path, base_url: str | None = None, topics: bool = True) ->
     if topics:
         from .classify import parse_topics
 
-        rules, topic_problems = parse_topics(data.get("topics", []), "topics")
+        rules, topic_problems = parse_topics(data.get("topics", []), "topics", data.get("entities"))
         problems.extend(topic_problems)
     if problems:
         raise ConfigError(str(path), problems)
@@ -176,4 +230,7 @@ def load_config(path: Path, base_url: str | None = None, topics: bool = True) ->
         about_text=sec["about"]["text"],
         topics=rules,
         source=source,
+        outlets=merged_table(data.get("outlets", {})),
+        zones={**DEFAULT_ZONES, **sec["dates"]["zones"]},
+        zone=sec["dates"]["zone"],
     )

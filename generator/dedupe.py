@@ -7,7 +7,9 @@ worker, cached with it). On every build, LSH banding over the sketches finds can
 a pair is one article when the estimated Jaccard similarity of the bodies is high, or when the
 shorter body lies almost wholly inside the longer (an update that grew). Each group becomes one
 record: the newest save's text, with every file in `sources`; every member must be like that
-newest save itself, so a chain of look-alikes never grows into one entry.
+newest save itself, so a chain of look-alikes never grows into one entry. The record's fields are
+merged, not just its files: where the newest save does not know a field (a text dump has no
+address, outlet or author), it takes the value another save of the group knows (merge_fields).
 """
 
 from __future__ import annotations
@@ -190,6 +192,36 @@ def newest_first(item: Digested) -> tuple:
     return (published is None, -(published or 0.0), -item.saved_ns, item.article.source)
 
 
+# Fields a save may know and another not: the group's record takes the first known, newest save first.
+MERGED_FIELDS = ("url", "author", "site_name", "section", "saved")
+
+
+def _precision(value: str | None) -> int:
+    """How much a date says: 3 an instant (with its zone), 2 a time without a zone, 1 a day."""
+    if not value:
+        return 0
+    return 1 if "T" not in value else 3 if re.search(r"(?:[+-]\d\d:?\d\d|Z)$", value) else 2
+
+
+def _merged_published(articles: list[Article]) -> str | None:
+    """The newest save's date, or a more precise one of the same day from another save (the HTML
+    save's "…T14:30:00+08:00" over its text dump's zone-less "…T14:30:00"); another save's date
+    only when the newest save has none."""
+    first = articles[0].published
+    same_day = [a.published for a in articles if a.published and (not first or a.published[:10] == first[:10])]
+    return max(same_day, key=_precision, default=None)
+
+
+def merge_fields(group: list[Digested]) -> Digested:
+    """The group's record (its first, newest save), each field it does not know taken from the
+    first save of the group that knows it; its text, title, summary and topics stay its own."""
+    articles = [item.article for item in group]
+    known = {name: next((getattr(a, name) for a in articles if getattr(a, name)), None) for name in MERGED_FIELDS}
+    tags = next((a.tags for a in articles if a.tags), ())
+    article = replace(articles[0], **known, tags=tags, published=_merged_published(articles))
+    return replace(group[0], article=article)
+
+
 def _candidate_pairs(values):
     """Row pairs (a < b, sorted) that agree on all ROWS values of at least one band: LSH banding,
     vectorized (datasketch's MinHashLSH inserts and queries one sketch at a time, band by band:
@@ -277,7 +309,7 @@ def collapse_duplicates(items: list[Digested]) -> tuple[list[Digested], list[tup
             continue
         group = [items[signed[row]] for row in members]
         sources = dict.fromkeys(src for item in group for src in (item.sources or (item.article.source,)))
-        merged[signed[head]] = replace(group[0], sources=tuple(sources))
+        merged[signed[head]] = replace(merge_fields(group), sources=tuple(sources))
         dropped.update(signed[row] for row in members[1:])
         log.debug("%s: one article with %s: merged, its text kept", group[0].article.source,
                   ", ".join(item.article.source for item in group[1:]))

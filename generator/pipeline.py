@@ -16,6 +16,7 @@ from .discover import discover_sources, read_source, stat_key
 from .errors import DigestError
 from .lang import reading_minutes
 from .feed import render_feeds
+from .outlets import attribute_entries
 from .pagecache import PageCache
 from .progress import track
 from .records import BuildReport, Digested, Source
@@ -138,6 +139,7 @@ def build(config: SiteConfig, serving: bool = False) -> BuildReport:
     report.merged = count - len(items)
     report.articles = len(items)
     entries, warnings, kept = sync_summary_files(config.summaries_dir, items, old.summaries)
+    entries = attribute_entries(entries, config.outlets, config.zones, config.language)
     if serving:
         report.summary_of = {src: s.path for s in kept for src in summary_sources(s)}
     del items  # the articles' text is not needed past here: free it before rendering
@@ -256,4 +258,5 @@ def render_edited_first(config: SiteConfig, paths: list[Path], summary_of: dict)
         item = replace(item, article=replace(item.article, source=rel), sources=(rel,))
         now = sync_one(config.summaries_dir, item, stored, set())
         entries.append(entry_from_stored(now, item.minutes or reading_minutes(item.article.text)))
+    entries = attribute_entries(entries, config.outlets, config.zones, config.language)
     return [f.path for f in render_articles(config, entries) if write_bytes_atomic(config.output_dir / f.path, f.data)]

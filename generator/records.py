@@ -53,7 +53,8 @@ class Extracted:
 
     title: str
     blocks: tuple[Block, ...]
-    published: str | None = None  # ISO 8601 date or datetime
+    published: str | None = None  # ISO 8601 date or datetime: when the outlet published it
+    saved: str | None = None  # ISO 8601: when the person saved it (the saving tool's record)
     author: str | None = None
     site_name: str | None = None
     url: str | None = None
@@ -70,7 +71,7 @@ class Article:
     source: str  # Source.rel
     digest: str  # Source.digest
     title: str
-    published: str | None  # ISO 8601 date or datetime
+    published: str | None  # ISO 8601 date or datetime: when the outlet published it (None: unknown)
     author: str | None
     site_name: str | None
     url: str | None
@@ -79,6 +80,7 @@ class Article:
     tags: tuple[str, ...] = ()
     captions: tuple[str, ...] = ()
     blocks: tuple[Block, ...] = ()
+    saved: str | None = None  # ISO 8601: when the person saved it, from the saving tool (None: unknown)
 
     @property
     def text(self) -> str:
@@ -132,16 +134,18 @@ class Entry:
     key_points: tuple[str, ...]
     topics: tuple[str, ...]
     language: str
-    published: str | None
+    published: str | None  # when the outlet published it; None: unknown, and shown as nothing
     author: str | None
-    site_name: str | None
-    url: str | None
+    site_name: str | None  # the outlet's name as the page gives it (og:site_name, publisher)
+    url: str | None  # the original article's address (None: unknown, no "Read the original")
     source: str
     sources: tuple[str, ...] = ()
     edited: bool = False  # a person edited the summary file
     reading_minutes: int = 1
-    outlet: str | None = None  # display name of the outlet (凤凰网, reuters.com); None when unknown
-    saved: str | None = None  # ISO datetime when the person saved the page (`published` is the outlet's)
+    saved: str | None = None  # when the person saved it (orders undated articles; Atom's updated)
+    outlet: str | None = None  # the outlet as the site names it (outlets.py): brand, table or domain
+    section: str | None = None
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ from .markup import render_markdown, safe_url
 from .pagecache import PageCache
 from .records import Entry, OutputFile
 from .search import search_bundles, simplified_form
+from .dates import instant
+from .urls import ascii_uri, http_url
 
 
 @dataclass(frozen=True)
@@ -181,13 +183,22 @@ def topic_views(config: SiteConfig, entries: list[Entry]) -> list[dict]:
 def entry_view(entry: Entry) -> dict[str, Any]:
     view = dict(entry.__dict__)
     view["summary_html"] = Markup(render_markdown(entry.summary))
-    view["safe_url"] = entry.url if entry.url and safe_url(entry.url) and "://" in entry.url else None
+    view["safe_url"] = entry.url if http_url(entry.url) and safe_url(entry.url) else None
     return view
 
 
+def _when(entry: Entry) -> float | None:
+    """When the article is placed in time: published, else saved (an undated article sorts by when
+    it was saved), as a timestamp; None when neither is known."""
+    value = instant(entry.published) or instant(entry.saved)
+    return value.timestamp() if value else None
+
+
 def sort_entries(entries: list[Entry]) -> list[Entry]:
-    """Newest first; undated last; ties broken by slug so the order never depends on input order."""
-    return sorted(entries, key=lambda e: (e.published is not None, e.published or "", e.slug), reverse=True)
+    """Newest first; articles with neither date last; ties broken by slug so the order never
+    depends on input order."""
+    keyed = [(_when(e), e) for e in entries]
+    return [e for when, e in sorted(keyed, key=lambda p: (p[0] is not None, p[0] or 0.0, p[1].slug), reverse=True)]
 
 
 def paginate(base: str, items: list, size: int) -> list[tuple[str, list, dict]]:
@@ -347,7 +358,7 @@ def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, sha
     feeds = [dict(f, href=rel(f["target"])) for f in ctx.pop("feeds", [])]
     page = {
         "title": spec.title,
-        "canonical": config.base_url + url_of(spec.path),
+        "canonical": ascii_uri(config.base_url + url_of(spec.path)),
         "description": ctx.pop("description", ""),
         "feeds": feeds,
         "feed_groups": feed_groups(feeds),
@@ -550,15 +561,13 @@ def render_pages(env: jinja2.Environment, config: SiteConfig, specs: list[PageSp
 
 
 def sitemap(config: SiteConfig, specs: list[PageSpec]) -> OutputFile:
-    """sitemap.xml of every HTML page but 404, sorted by URL; article pages carry their date."""
+    """sitemap.xml of every HTML page but 404, sorted by URL (ASCII URIs: percent-encoded paths);
+    article pages carry their date."""
     rows = []
-    for spec in sorted(specs, key=lambda s: url_of(s.path)):
-        if spec.path == "404.html":
-            continue
-        loc = escape(config.base_url + url_of(spec.path))
+    for loc, spec in sorted((ascii_uri(config.base_url + url_of(s.path)), s) for s in specs if s.path != "404.html"):
         published = spec.context["e"].published if spec.template == "article.html" else None
         lastmod = f"<lastmod>{escape(published[:10])}</lastmod>" if published else ""
-        rows.append(f"  <url><loc>{loc}</loc>{lastmod}</url>")
+        rows.append(f"  <url><loc>{escape(loc)}</loc>{lastmod}</url>")
     body = "\n".join(rows)
     xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}\n</urlset>\n')
@@ -566,4 +575,4 @@ def sitemap(config: SiteConfig, specs: list[PageSpec]) -> OutputFile:
 
 
 def robots(config: SiteConfig) -> OutputFile:
-    return OutputFile("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode())
+    return OutputFile("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {ascii_uri(config.base_url)}sitemap.xml\n".encode())

@@ -132,7 +132,10 @@ def summary_meta(item: Digested, item_id: str) -> dict:
         "site": a.site_name,
         "author": a.author,
         "published": a.published,
+        "saved": a.saved,
         "language": a.language,
+        "section": a.section,
+        "tags": list(a.tags),
         "topics": list(item.topics),
         "key_points": list(s.key_points),
         "id": item_id,
@@ -179,6 +182,9 @@ def entry_from_stored(stored: StoredSummary, minutes: int) -> Entry:
         sources=_as_tuple(m.get("sources")),
         edited=stored.edited,
         reading_minutes=minutes,
+        saved=_opt(m.get("saved")),
+        section=_opt(m.get("section")),
+        tags=_as_tuple(m.get("tags")),
     )
 
 

@@ -1,4 +1,5 @@
-"""classify: site.toml's topic rules on short articles in three scripts, near-misses, and config errors."""
+"""classify: site.toml's topics (entities, relations, fitted weights) on short articles in three scripts,
+near-misses, and config errors."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.classify import TopicRule, classify_article, parse_topics
+from generator.classify.evidence import gather_evidence, prior_score
 from generator.records import Article, Block
 
 REPO = Path(__file__).resolve().parent.parent
@@ -18,7 +20,8 @@ SEED_GOLD = REPO.parent / "shared" / "samples" / "ettoday-critical-minerals.gold
 @pytest.fixture(scope="module")
 def rules() -> tuple[TopicRule, ...]:
     with (REPO / "site.toml").open("rb") as fh:
-        found, problems = parse_topics(tomllib.load(fh)["topics"])
+        data = tomllib.load(fh)
+    found, problems = parse_topics(data["topics"], "topics", data["entities"])
     assert problems == []
     return found
 
@@ -83,11 +86,14 @@ REGIONAL = [  # (Taiwan form, mainland form, a sentence around {}, the topic it 
 @pytest.mark.parametrize("hant,hans,sentence,slug", REGIONAL, ids=[r[0] for r in REGIONAL])
 def test_regional_vocabulary_pairs_both_count(rules, hant, hans, sentence, slug):
     rule = next(r for r in rules if r.slug == slug)
-    written = {a.text for a in rule.aliases} | {t.text for t in (rule.pair.left if rule.pair else ())}
-    assert {hant, hans} <= written
+    from generator.classify.alias import make_alias
+
+    # Written once where only the characters differ (t2s reads them the same), each where words differ.
+    forms = {a.form for a in rule.aliases} | {n.form for rel in rule.relations for e in rel.between for n in e.names}
+    assert {make_alias(hant, 1).form, make_alias(hans, 1).form} <= forms
     for word in (hant, hans):
-        score = next(s for s in classify_article(article("", sentence.format(word)), rules) if s.slug == slug)
-        assert score.score > 0
+        evidence = next(e for e in gather_evidence(article("", sentence.format(word)), rules) if e.slug == slug)
+        assert evidence.mass > 0
 
 
 @pytest.mark.parametrize("text,expected", [("美中關係", True), ("完美中", False), ("中美貿易戰", True), ("集中美元", False)])
@@ -103,17 +109,24 @@ def test_english_bilateral_variants(rules, text):
     assert us_china.matches and us_china.score > 0
 
 
+def evidence(art: Article, rules, slug: str):
+    return next(e for e in gather_evidence(art, rules) if e.slug == slug)
+
+
+def hand_score(art: Article, rules, slug: str) -> float:
+    return prior_score(evidence(art, rules, slug))
+
+
 def test_us_pronoun_is_not_the_united_states(rules):
     text = "Let us talk about China and its economy. Tell us more about China."
-    us_china = next(s for s in classify_article(article("", text, language="en"), rules) if s.slug == "us-china")
-    assert us_china.score == 0
+    assert hand_score(article("", text, language="en"), rules, "us-china") == 0
 
 
 def test_title_counts_more_than_body(rules):
     body = [FILLER, "澳洲將取得核潛艦。", FILLER, "核潛艦將在2030年代交付。", FILLER]
     in_title = article("澳英美聯盟擴大合作", *body)
     in_body = article("今日新聞", *body, "澳英美聯盟擴大合作。")
-    score = {a.title: next(s.score for s in classify_article(a, rules) if s.slug == "aukus") for a in (in_title, in_body)}
+    score = {a.title: hand_score(a, rules, "aukus") for a in (in_title, in_body)}
     assert score["澳英美聯盟擴大合作"] > score["今日新聞"]
 
 
@@ -125,14 +138,14 @@ def test_a_title_hit_alone_is_a_hook_not_the_subject(rules):
 def test_third_party_makes_a_sentence_multilateral(rules):
     bilateral = article("", "美國與中國談判。", FILLER)
     crowded = article("", "美國、日本與中國談判。", FILLER)
-    scores = [next(s.score for s in classify_article(a, rules) if s.slug == "us-china") for a in (bilateral, crowded)]
+    scores = [hand_score(a, rules, "us-china") for a in (bilateral, crowded)]
     assert scores[0] > scores[1] > 0
 
 
 def test_lead_counts_more_than_later_paragraphs(rules):
     lead = article("今日新聞", "澳英美聯盟擴大合作。", *[FILLER] * 6)
     late = article("今日新聞", *[FILLER] * 6, "澳英美聯盟擴大合作。")
-    scores = [next(s.score for s in classify_article(a, rules) if s.slug == "aukus") for a in (lead, late)]
+    scores = [hand_score(a, rules, "aukus") for a in (lead, late)]
     assert scores[0] > scores[1]
 
 
@@ -145,7 +158,11 @@ def test_one_score_per_rule_in_order_and_deterministic(rules):
         assert list(s.matches) == sorted(set(s.matches))
 
 
-def test_seed_article_has_all_three_topics(rules):
+def test_seed_article_is_about_minerals_and_aukus_not_us_china(rules):
+    """The seed article (a US-Australia minerals deal; Trump backs AUKUS submarines for Australia)
+    names China only as the supplier to depend less on and in two closing sentences: by the topic
+    benchmark's labelling rule (the same story's White House framework is labelled rare-earths only)
+    that is not an article about US-China relations."""
     if not SEED_GOLD.exists():
         pytest.skip("seed article gold json not available")
     gold = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
@@ -153,7 +170,7 @@ def test_seed_article_has_all_three_topics(rules):
     blocks = tuple(Block("heading" if p in gold.get("subheadings", ()) else "paragraph", p) for p in body)
     seed = Article(source="seed", digest="", title=gold["title"], published=None, author=None, site_name=None,
                    url=None, language="zh-Hant", blocks=blocks)
-    assert topics_of(seed, rules) == {"rare-earths", "aukus", "us-china"}
+    assert topics_of(seed, rules) == {"rare-earths", "aukus"}
 
 
 def test_only_the_opening_of_a_huge_article_is_read(rules):
@@ -162,11 +179,11 @@ def test_only_the_opening_of_a_huge_article_is_read(rules):
 
     filler = FILLER * (ANALYSIS_CHARS // len(FILLER) + 1)
     hit = "澳英美聯盟擴大合作，澳洲將取得核潛艦。"
-    before = next(s for s in classify_article(article("今日新聞", hit + filler), rules) if s.slug == "aukus")
-    after = next(s for s in classify_article(article("今日新聞", filler + hit), rules) if s.slug == "aukus")
-    beyond = next(s for s in classify_article(article("今日新聞", filler, hit), rules) if s.slug == "aukus")
-    assert before.score > 0 and "澳英美聯盟" in before.matches
-    assert after.score == 0 and after.matches == () and beyond.score == 0
+    before = evidence(article("今日新聞", hit + filler), rules, "aukus")
+    after = evidence(article("今日新聞", filler + hit), rules, "aukus")
+    beyond = evidence(article("今日新聞", filler, hit), rules, "aukus")
+    assert prior_score(before) > 0 and "澳英美聯盟" in before.matches
+    assert prior_score(after) == 0 and after.matches == () and prior_score(beyond) == 0
 
 
 def us_china(art: Article, rules):
@@ -176,29 +193,17 @@ def us_china(art: Article, rules):
 def test_a_country_in_an_assets_name_does_not_act(rules):
     holdings = article("10月中國減持美國國債", "10月中國所持有的美國國債減少142億美元。", "中國仍是美國國債最大持有國。", FILLER)
     talks = article("10月中國與美國會談", "10月中國與美國在日內瓦會談。", "中國表示美國應取消關稅。", FILLER)
-    assert not us_china(holdings, rules).assigned and us_china(holdings, rules).score == 0
+    assert not us_china(holdings, rules).assigned and hand_score(holdings, rules, "us-china") == 0
     assert us_china(talks, rules).assigned
 
 
 def test_a_source_attribution_names_no_side(rules):
     quoted = article("", "據美國之聲報導，中國宣布新的出口規定。", FILLER)
     acting = article("", "美國政府表示，中國宣布新的出口規定。", FILLER)
-    assert us_china(quoted, rules).score == 0
-    assert us_china(acting, rules).score > 0
+    assert hand_score(quoted, rules, "us-china") == 0
+    assert hand_score(acting, rules, "us-china") > 0
     english = article("", "According to the US Treasury, China sold bonds in October.", language="en")
-    assert us_china(english, rules).score == 0
-
-
-def test_a_pair_topic_yields_to_the_subject_without_its_own_vocabulary(rules):
-    minerals = ["美國宣布投資稀土與關鍵礦產供應鏈，以減少對中國的依賴。", "美國將擴大稀土開採，降低對中國稀土的依賴。",
-                "官員說，美國必須確保關鍵礦產供應，中國控制多數稀土加工。", FILLER]
-    dependence = article("美國加強稀土供應鏈 擺脫對中國依賴", *minerals)
-    trade_war = article("美國加強稀土供應鏈 擺脫對中國依賴", *minerals, "美中貿易戰使中國限制稀土出口，美國關稅也將提高。")
-    assert topics_of(dependence, rules) == {"rare-earths"}
-    assert us_china(dependence, rules).score >= next(r.threshold for r in rules if r.slug == "us-china")
-    assert "yields to another assigned topic" in us_china(dependence, rules).reason  # digest topics says why
-    assert topics_of(trade_war, rules) == {"rare-earths", "us-china"}
-    assert us_china(trade_war, rules).reason == ""
+    assert hand_score(english, rules, "us-china") == 0
 
 
 GOOD = {"slug": "x", "names": {"zh-Hant": "X", "en": "X"}, "threshold": 5, "aliases": [{"text": "x", "weight": 1}]}
@@ -213,10 +218,15 @@ GOOD = {"slug": "x", "names": {"zh-Hant": "X", "en": "X"}, "threshold": 5, "alia
      "topics[0].aliases[1].weight: expected a positive number, got 'x'"),
     ({"aliases": [{"text": "x", "wieght": 1}]}, "topics[0].aliases[0].wieght: unknown key (did you mean 'weight'?)"),
     ({"aliases": []}, "topics[0].aliases: expected a non-empty list of { text = ..., weight = ... }, got []"),
-    ({"pair": {"weight": 1, "left": ["a"]}}, "topics[0].pair.right: expected a non-empty list of strings, got None"),
+    ({"relations": [{"between": ["us", "chna"], "weight": 3}]},
+     "topics[0].relations[0].between: unknown entity 'chna' (did you mean 'china'?): define it under [entities.chna]"),
+    ({"relations": [{"between": ["us"], "weight": 3}]},
+     "topics[0].relations[0].between: expected a list of at least 2 entity ids, got ['us']"),
+    ({"require_relation": True}, "topics[0].require_relation: the topic has no relations to require"),
 ])
 def test_parse_topics_names_each_problem_by_key(change, problem):
-    rules, problems = parse_topics([{**GOOD, **change}])
+    entities = {"us": {"kind": "government", "names": ["US"]}, "china": {"kind": "government", "names": ["China"]}}
+    rules, problems = parse_topics([{**GOOD, **change}], "topics", entities)
     assert problem in problems
     assert rules == ()
 
@@ -255,12 +265,12 @@ def test_attribution_spans_are_those_of_the_full_patterns():
 
 def _site_aliases(rules):
     from generator.classify.rules import make_alias
-    from generator.classify.score import _all_aliases
+    from generator.classify.evidence import all_terms
 
     # Beside the site's: aliases that overlap themselves, share a first piece, or begin with a dash
     # (searched alone), and a match_case one.
     extra = [make_alias(t, 1.0) for t in ("美国美国", "国美", "rare earth magnets", "-rare earth", "U.S.-China")]
-    return _all_aliases(rules) + extra + [make_alias("US", 1.0, match_case=True)]
+    return all_terms(rules) + extra + [make_alias("US", 1.0, match_case=True)]
 
 
 def test_one_pass_finds_what_each_alias_finds_alone(rules):

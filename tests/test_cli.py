@@ -34,7 +34,7 @@ def test_extract_json_matches_the_gold_file():
     done = run("extract", str(SEED), "--json")
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
-    assert set(out) == {"file", "title", "published", "author", "site_name", "url", "language", "section",
+    assert set(out) == {"file", "title", "published", "saved", "author", "site_name", "url", "language", "section",
                         "tags", "captions", "blocks", "text"}
     assert (out["title"], out["published"], out["author"]) == (gold["title"], gold["published"], gold["author"])
     assert out["language"] == "zh-Hant"

@@ -70,3 +70,31 @@ def test_a_templates_folder_without_readable_labels_is_one_clear_line(site, caps
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"{templates / 'labels.toml'}: ")
     assert "unexpected" not in err[0] and site.files() == before
+
+
+def test_outlets_and_zones_are_checked_by_key(tmp_path):
+    extra = '''
+[dates]
+zones = { en = "Mars/Olympus" }
+
+[outlets]
+"example.com" = { en = 3, zone = "Nowhere/City", aka = "one name" }
+'''
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, site_toml(extra=extra)))
+    text = str(err.value)
+    for key in ("dates.zones: en:", "outlets.example.com.en:", "outlets.example.com.zone:", "outlets.example.com.aka:"):
+        assert key in text
+
+
+def test_site_outlets_override_the_shipped_table_entry_by_entry(tmp_path):
+    extra = '''
+[outlets]
+"reuters.com" = { en = "Reuters News" }
+"my-local-paper.example" = { en = "The Local", zone = "Europe/Oslo" }
+'''
+    cfg = load_config(write(tmp_path, site_toml(extra=extra)))
+    assert cfg.outlets["reuters.com"]["en"] == "Reuters News"
+    assert cfg.outlets["reuters.com"]["zh-Hant"] == "路透社"  # the rest of the shipped entry stays
+    assert cfg.outlets["my-local-paper.example"]["zone"] == "Europe/Oslo"
+    assert cfg.zones["zh-Hant"] == "Asia/Taipei"  # Chinese articles: UTC+8 unless told otherwise

@@ -433,3 +433,25 @@ def test_shingle_size_counts_the_cjk_units(text):
     units = _units(text)
     cjk = sum(1 for u in units if CJK_RE.match(u))
     assert _shingle_size(units) == (CJK_SHINGLE if cjk * 2 > len(units) else WORD_SHINGLE)
+
+
+def test_the_group_takes_each_field_from_the_save_that_knows_it():
+    """A text dump that wins the group (saved later) keeps its text, and takes the HTML save's
+    address, outlet, author and the more precise date of the same day."""
+    html, dump = extracted("port-strike.html"), extracted("port-strike.txt")
+    dump = replace(dump, url=None, site_name=None, author=None, published="2025-10-20T14:30:00")
+    html = replace(html, published="2025-10-20T06:30:00+00:00", author="Tom Abbott")
+    out, _ = collapse_duplicates([digested(html, saved_ns=DAY_NS, published="keep"),
+                                  digested(dump, saved_ns=2 * DAY_NS, published="keep")])
+    merged = out[0].article
+    assert out[0].sources[0] == "port-strike.txt" and merged.blocks == dump.blocks  # its own text
+    assert merged.url == "https://news.harbourdaily.example/world/port-strike"
+    assert (merged.site_name, merged.author) == ("Harbour Daily News", "Tom Abbott")
+    assert merged.published == "2025-10-20T06:30:00+00:00"  # the instant, over the zone-less time
+
+
+def test_another_days_date_is_not_taken_over_the_winners():
+    html, dump = extracted("port-strike.html"), extracted("port-strike-update.html")
+    old = digested(replace(html, published="2025-10-20"), source="a.html")
+    new = digested(replace(dump, published="2025-10-22"), source="b.html")
+    assert collapse_duplicates([old, new])[0][0].article.published == "2025-10-22"

@@ -7,6 +7,8 @@ out.
 
 from __future__ import annotations
 
+import pytest
+
 from generator.extract.html import extract_html
 
 P1 = ("The city council approved the new transport plan on Monday, after a debate that lasted "
@@ -20,6 +22,9 @@ P4 = ("Work on the first bus lane is due to start in the spring, and residents w
 COMMENT = ("I have lived here for thirty years, and honestly, this is the worst idea yet, because "
            "nobody asked us, nobody listened, and the buses are empty anyway, so why bother, "
            "why spend the money, why not fix the roads, why not lower the taxes instead?")
+
+
+PARAS = (P1, P2, P3, P4)
 
 
 def text_of(html: str) -> str:
@@ -158,3 +163,21 @@ def test_article_inside_a_comment_named_wrapper_is_still_found():
     """No <h1> inside to show it is a layout wrapper: the page is read again without the rule."""
     html = page(f"<div id='main' class='article-with-comments'><p>{P1}</p><p>{P2}</p><p>{P3}</p></div>")
     assert P2 in text_of(html)
+
+
+@pytest.mark.parametrize("caption", [
+    "Workers load rare earth ore at a port in Lianyungang, Jiangsu province, China, in 2023. – EPA Pic",
+    "Prime Minister Anthony Albanese meets President Donald Trump at the White House. (Photo: Reuters)",
+    "川普與澳洲總理艾班尼斯20日在白宮簽署關鍵礦產協議。（圖／路透）",
+])
+def test_a_photo_credit_line_opening_the_article_is_a_caption_not_its_lead(caption):
+    body = "".join(f"<p>{p}</p>" for p in PARAS)
+    blocks = [b.text for b in extract_html(f"<html><body><article><p>{caption}</p>{body}</article></body></html>").blocks]
+    assert caption not in blocks and blocks[0] == PARAS[0]
+
+
+def test_a_long_lead_that_merely_mentions_a_photo_stays():
+    lead = "The photo agency said on Monday that its pictures of the mine were taken in 2023, before the controls."
+    body = "".join(f"<p>{p}</p>" for p in PARAS)
+    blocks = [b.text for b in extract_html(f"<html><body><article><p>{lead}</p>{body}</article></body></html>").blocks]
+    assert blocks[0] == lead

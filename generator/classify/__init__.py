@@ -1,10 +1,16 @@
 """classify: Article + TopicRules -> TopicScores (which topics an article belongs to).
 
-rules.py reads the `[[topics]]` tables of site.toml, text.py splits and normalizes the article once
-and finds the aliases, score.py turns where they fall into a score per topic.
+entities.py and rules.py read site.toml's `[entities]` and `[[topics]]`; text.py splits and
+normalizes the article once and finds every alias and name; evidence.py turns where they fall into
+evidence per topic; model.py and fitted.py weigh it; examples.py brings in a person's corrections;
+score.py decides and explains.
 """
 
-from .rules import Alias, Pair, TopicRule, parse_topics
-from .score import classify_article, explain_article
+from .examples import (Example, attach_examples, corrections, examples_from_edits, load_examples, make_example,
+                       save_examples)
+from .rules import Relation, TopicRule, parse_topics
+from .score import classify_article, decide, explain_article, read_signals
 
-__all__ = ["Alias", "Pair", "TopicRule", "classify_article", "explain_article", "parse_topics"]
+__all__ = ["Example", "Relation", "TopicRule", "attach_examples", "classify_article", "corrections", "decide",
+           "examples_from_edits", "explain_article", "load_examples", "make_example", "parse_topics", "read_signals",
+           "save_examples"]

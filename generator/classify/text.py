@@ -19,7 +19,7 @@ from typing import Iterable
 from ..lang import CJK_RE, HAN_RUN_RE, common_words, normalize_each, segment
 from ..records import Article
 from ..sentences import leading_blocks
-from .rules import Alias
+from .alias import Alias
 
 # The lead is the opening of the first body paragraph: news puts what the story is about there.
 # Three sentences covers a Chinese lead paragraph (often 2-3 long sentences) and an English one.

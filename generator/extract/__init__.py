@@ -8,11 +8,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from ..errors import SourceError
 from ..lang import detect_language
 from ..markup import strip_controls
 from ..records import Article, Block, Extracted, Source
+from ..urls import registrable_domain
 from .decode import decode_bytes
 
 
@@ -21,10 +23,13 @@ def extract_document(source: Source) -> Extracted:
     data = source.read()
     if source.kind in ("html", "mhtml"):
         from .html import extract_html
-        from .mhtml import html_from_mhtml
+        from .mhtml import read_mhtml
+        from .saved import html_save_record
 
-        html = html_from_mhtml(data) if source.kind == "mhtml" else decode_bytes(data)
-        return extract_html(html)
+        html, record = read_mhtml(data) if source.kind == "mhtml" else (decode_bytes(data), None)
+        record = record or html_save_record(html)
+        doc = extract_html(html)
+        return replace(doc, url=original_url(record.url, doc.url), saved=record.saved or doc.saved)
     text = decode_bytes(data)
     if source.kind == "markdown":
         from .markdown import extract_markdown
@@ -37,6 +42,20 @@ def extract_document(source: Source) -> Extracted:
     raise SourceError(source.rel, f"unknown kind {source.kind!r}")
 
 
+def original_url(saved_from: str | None, page_says: str | None) -> str | None:
+    """The article's address: the page's own (canonical, og:url, JSON-LD) when it is an article of
+    the site it was saved from (the same registrable domain, not the site's home page: a canonical
+    of "/" is a common mistake), else the address the saving tool recorded."""
+    if not saved_from:
+        return page_says
+    if not page_says:
+        return saved_from
+    own = urlsplit(page_says)
+    if own.path.strip("/") and registrable_domain(page_says) == registrable_domain(saved_from):
+        return page_says
+    return saved_from
+
+
 def _opt(value: str | None) -> str | None:
     return strip_controls(value).strip() or None if value is not None else None
 
@@ -46,7 +65,7 @@ def clean_extracted(doc: Extracted) -> Extracted:
     blocks = tuple(Block(b.kind, t) for b in doc.blocks if (t := strip_controls(b.text).strip()))
     return replace(
         doc, title=strip_controls(doc.title), blocks=blocks, published=_opt(doc.published),
-        author=_opt(doc.author), site_name=_opt(doc.site_name), url=_opt(doc.url),
+        saved=_opt(doc.saved), author=_opt(doc.author), site_name=_opt(doc.site_name), url=_opt(doc.url),
         language=_opt(doc.language), section=_opt(doc.section),
         tags=tuple(t for t in map(_opt, doc.tags) if t), captions=tuple(c for c in map(_opt, doc.captions) if c),
     )
@@ -63,6 +82,7 @@ def extract_article(source: Source) -> Article:
         digest=source.digest,
         title=title,
         published=doc.published,
+        saved=doc.saved,
         author=doc.author,
         site_name=doc.site_name,
         url=doc.url,

@@ -1,9 +1,25 @@
-"""Web-clipper markdown (YAML front matter + a clean body) -> Extracted."""
+"""Web-clipper markdown (YAML front matter + a clean body) -> Extracted.
+
+What the common clippers write, read from their own templates and from files they wrote:
+
+    Obsidian Web Clipper  title, source, author (a list of wiki-links: ["[[Jane Doe]]"]),
+                          published (the outlet's date), created (the clip's), description, tags
+                          (its default "clippings" tag says which tool clipped, not what about)
+    MarkDownload          created ("2026-01-10T09:15:02 (UTC +08:00)": the clip's), tags, source,
+                          author; the body opens with "# <page title>", then "> ## Excerpt" and a
+                          quoted excerpt ending at a "---" rule: the page's description, not body
+    Joplin, others        source_url / url / link, date, …
+
+`created`, `clipped` and `saved` are when the person clipped the page, never when it was published.
+"""
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 
+from ..dates import parse_date
 from ..errors import SourceError
 from ..frontmatter import FrontMatterError, split_front_matter
 from ..records import Block, Extracted
@@ -14,7 +30,8 @@ _KEYS = {
     "title": ("title",),
     "url": ("source", "url", "link", "source_url", "original_url"),
     "author": ("author", "authors", "byline", "creator"),
-    "published": ("published", "date", "created", "pubdate", "published_at"),
+    "published": ("published", "date", "pubdate", "published_at", "date_published", "datepublished"),
+    "saved": ("created", "clipped", "saved", "date_saved", "saved_at", "created_at"),
     "site_name": ("site", "site_name", "sitename", "publisher"),
     "language": ("language", "lang"),
     "tags": ("tags", "keywords"),
@@ -29,12 +46,24 @@ def _first(meta: dict, names: tuple[str, ...]):
     return None
 
 
+# Obsidian's wiki-links: [[Name]] or [[Page|shown name]].
+_WIKILINK_RE = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]|]*)\]\]")
+# Tags a clipper adds to every clip (they name the tool, not the article).
+CLIPPER_TAGS = frozenset({"clippings", "clipping", "web-clip", "webclip"})
+# MarkDownload's excerpt block under the title: "> ## Excerpt", quoted lines, then a "---" rule.
+_EXCERPT_RE = re.compile(r"^> ?#{1,6} *Excerpt *\n(?:>.*\n|[ \t]*\n)*?(?:[ \t]*(?:---+|\*\*\*+|___+)[ \t]*\n|(?=[^>\s]))", re.M)
+
+
+def _unlinked(text: str) -> str:
+    return " ".join(_WIKILINK_RE.sub(r"\1", text).split())
+
+
 def _as_text(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, list):
-        return ", ".join(str(v).strip() for v in value if str(v).strip()) or None
-    return str(value).strip() or None
+        return ", ".join(t for t in (_unlinked(str(v)) for v in value if v is not None) if t) or None
+    return _unlinked(str(value)) or None
 
 
 def _inline_text(token) -> str:
@@ -82,7 +111,15 @@ def _tags(value) -> tuple[str, ...]:
         value = value.split(",")
     if not isinstance(value, list):
         return ()
-    return tuple(str(v).strip().lstrip("#") for v in value if str(v).strip())
+    tags = (_unlinked(str(v)).lstrip("#").strip() for v in value if v is not None)
+    return tuple(t for t in tags if t and t.casefold() not in CLIPPER_TAGS)
+
+
+def _without_excerpt(body: str) -> tuple[str, bool]:
+    """(the body without MarkDownload's excerpt block, whether it had one). Only near the top: a
+    quote further down that is headed "Excerpt" belongs to the article."""
+    m = _EXCERPT_RE.search(body, 0, 2000)
+    return (body[: m.start()] + body[m.end():], True) if m else (body, False)
 
 
 def extract_markdown(text: str) -> Extracted:
@@ -90,18 +127,25 @@ def extract_markdown(text: str) -> Extracted:
         meta, body = split_front_matter(text)
     except FrontMatterError as exc:
         raise SourceError("", str(exc)) from None
+    body, page_title_heading = _without_excerpt(body)
     blocks = markdown_blocks(body)
     title = _as_text(_first(meta, _KEYS["title"]))
+    site_name = _as_text(_first(meta, _KEYS["site_name"]))
     if not title and blocks and blocks[0].kind == "heading":
         title, blocks = blocks[0].text, blocks[1:]
+        if page_title_heading:  # MarkDownload's heading is the page's <title>: "Headline | Site"
+            from .htmlx import split_title
+
+            title = split_title(title, site_name)
     elif title and blocks and blocks[0].kind == "heading" and blocks[0].text == title:
         blocks = blocks[1:]
     return Extracted(
         title=title or "",
         blocks=blocks,
-        published=_as_text(_first(meta, _KEYS["published"])),
+        published=parse_date(_first(meta, _KEYS["published"])),
+        saved=parse_date(_first(meta, _KEYS["saved"])),
         author=_as_text(_first(meta, _KEYS["author"])),
-        site_name=_as_text(_first(meta, _KEYS["site_name"])),
+        site_name=site_name,
         url=_url(_first(meta, _KEYS["url"])),
         language=_as_text(_first(meta, _KEYS["language"])),
         tags=_tags(_first(meta, _KEYS["tags"])),

@@ -12,7 +12,10 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
+from ..dates import parse_date
+from ..urls import http_url
 from .htmlx.text import collapse
 
 # Longest value kept for a text field; longer "titles" or "authors" are page text, not metadata.
@@ -49,8 +52,25 @@ def _text(value) -> str:
 
 
 def _http_url(value) -> str | None:
-    value = (value or "").strip()
-    return value if re.match(r"https?://[^\s<>\"']+$", value, re.I) else None
+    return http_url(value)
+
+
+def _article_url(value) -> str | None:
+    """An address that can name one article: http(s), and not a site's home page (a canonical or
+    og:url of "/" on every page is a common template mistake)."""
+    url = http_url(value)
+    return url if url and urlsplit(url).path.strip("/") else None
+
+
+def _ld_url(obj: dict) -> str | None:
+    """JSON-LD's address of the article: `url`, or `mainEntityOfPage` (a URL or {"@id": URL})."""
+    main = obj.get("mainEntityOfPage")
+    if isinstance(main, dict):
+        main = main.get("@id") or main.get("url")
+    for value in (obj.get("url"), main):
+        if isinstance(value, str) and _article_url(value):
+            return value.strip()
+    return None
 
 
 def _meta_map(root) -> dict[str, list[str]]:
@@ -136,7 +156,9 @@ def _htmldate(root) -> str | None:
     return _iso_date(found)
 
 
-def _split_title(title: str, site_name: str | None) -> str:
+def split_title(title: str, site_name: str | None) -> str:
+    """A headline out of a page's <title> ("Headline - Site", "标题_网站"): without the site's
+    name when it is one of the parts, else the longest part."""
     parts = [p.strip() for p in _TITLE_SEP_RE.split(title) if p and p.strip()]
     if len(parts) <= 1:
         return title
@@ -159,9 +181,9 @@ def _choose_title(meta: dict, root, ld: list[dict], site_name: str | None) -> st
             return h1
     best = _first(og, ld_title)
     if best:
-        return _split_title(best, site_name)
+        return split_title(best, site_name)
     if page_title:
-        return _split_title(page_title, site_name)
+        return split_title(page_title, site_name)
     return h1s[0] if h1s else ""
 
 
@@ -209,11 +231,11 @@ def extract_metadata(root) -> PageMeta:
     canonical = None
     for link in root.iter("link"):
         if (link.get("rel") or "").lower() == "canonical":
-            canonical = _http_url(link.get("href"))
+            canonical = _article_url(link.get("href"))
             break
     date_value = _first(*(v for k in _DATE_META for v in meta.get(k) or []),
                         *(o.get("datePublished") for o in ld if isinstance(o.get("datePublished"), str)))
-    published = _iso_date(date_value) or _htmldate(root)
+    published = _iso_date(date_value) or parse_date(date_value) or _htmldate(root)
     section = _text(_first(*(meta.get("article:section") or []),
                            *(o.get("articleSection") for o in ld if isinstance(o.get("articleSection"), str))))
     return PageMeta(
@@ -221,7 +243,7 @@ def extract_metadata(root) -> PageMeta:
         published=published,
         author=_author(meta, root, ld),
         site_name=site_name,
-        url=canonical or _http_url(_first(*(meta.get("og:url") or []))),
+        url=canonical or _article_url(_first(*(meta.get("og:url") or []))) or _first(*map(_ld_url, ld)),
         section=section or None,
         tags=_keywords(meta, ld),
         lang_hint=(root.get("lang") or root.get("xml:lang") or None),

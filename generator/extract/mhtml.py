@@ -3,6 +3,9 @@
 An MHTML file is a MIME multipart/related message: the first text/html part (or the part named
 by the root's `start` parameter) is the page; the others are images and stylesheets.  The stdlib
 email package undoes quoted-printable and base64; decode.py then applies the part's charset.
+Chrome (Blink) writes what the save was in the root's headers: `Snapshot-Content-Location` (the
+page's address), `Date` (when it was saved) and `Subject` (its title); the page part carries its
+own `Content-Location`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from email.message import Message
 
 from ..errors import SourceError
 from .decode import decode_bytes
+from ..urls import http_url
+from .saved import SaveRecord
 
 
 class NotMhtmlError(SourceError):
@@ -35,6 +40,19 @@ def _start_part(msg: Message, parts: list[Message]) -> Message | None:
 
 def html_from_mhtml(data: bytes) -> str:
     """The main HTML document of an MHTML archive; raises NotMhtmlError when there is none."""
+    return read_mhtml(data)[0]
+
+
+def _save_record(msg: Message, part: Message) -> SaveRecord:
+    from ..dates import parse_date
+
+    url = http_url(msg.get("Snapshot-Content-Location")) or http_url(part.get("Content-Location"))
+    return SaveRecord(url, parse_date(msg.get("Date")) if msg is not part else None, "mhtml")
+
+
+def read_mhtml(data: bytes) -> tuple[str, SaveRecord]:
+    """(the main HTML document, what the archive's headers say of the save); raises NotMhtmlError
+    when there is no HTML document."""
     if not data or not data.strip():
         raise NotMhtmlError("empty file")
     msg = email.message_from_bytes(data.replace(b"\x00", b""), policy=email.policy.compat32)
@@ -47,4 +65,4 @@ def html_from_mhtml(data: bytes) -> str:
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         raise NotMhtmlError("text/html part has no content")
-    return decode_bytes(payload, declared=part.get_content_charset())
+    return decode_bytes(payload, declared=part.get_content_charset()), _save_record(msg, part)

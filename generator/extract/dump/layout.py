@@ -33,6 +33,15 @@ DUMP_WIDTH = 80
 # for (a megabyte line with a gap every few characters would be a million cells).
 MAX_LINE_CHARS = 20000
 BULLET_RE = re.compile(r"^(?:[•·●○◦▪■□◆◇►▶»*+\-–—]\s+|[•·●○◦▪■□◆◇►▶»]|\[\d+\]|\d{1,2}[.)]\s)")
+# A line that is a byline and nothing else ("By Sarah Lee", "By Sarah Lee and Tom Chan, Reuters",
+# "記者王小明／台北報導") starts a paragraph of its own: under a headline it was never wrapped
+# onto it (the headline, often the widest short line of a copied page, looked "full").
+BYLINE_PIECE_RE = re.compile(
+    r"^(?:By|BY)\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|der|and|&))*"
+    r"(?:\s*,\s*[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*)?\s*$"
+    r"|^(?:記者|记者|撰文|作者\s*[:：]|文\s*[／/╱])\S{1,20}$"
+)
+BYLINE_PIECE_MAX = 80
 _CJK_PUNCT = "，。、；：？！「」『』（）《》〈〉【】—…　"
 
 
@@ -189,7 +198,7 @@ def _first_token_width(text: str) -> int:
 
 def _continues(prev_end: int, width: int, nxt: str) -> bool:
     """Was the previous line wrapped by the dumper, so that `nxt` goes on its paragraph?"""
-    if BULLET_RE.match(nxt):
+    if BULLET_RE.match(nxt) or (len(nxt) <= BYLINE_PIECE_MAX and BYLINE_PIECE_RE.match(nxt)):
         return False
     return prev_end > width or prev_end + _first_token_width(nxt) > width
 

@@ -88,10 +88,17 @@ def find_site_name(texts: list[str]) -> str | None:
     return None
 
 
+# A breadcrumb's first item is often the home page's link, which names no section.
+HOME_WORDS = frozenset({"home", "homepage", "首頁", "首页", "主頁", "主页", "回首頁", "回首页", "skip to main content"})
+
+
 def find_section(text: str) -> str | None:
-    """First item of a breadcrumb or section menu line."""
+    """First item of a breadcrumb or section menu line that is not the home page's link."""
     parts = [p for p in SECTION_SEP_RE.split(text.strip()) if p]
-    return parts[0] if 1 < len(parts) <= 12 and len(parts[0]) <= 20 else None
+    if not 1 < len(parts) <= 12:
+        return None
+    first = next((p for p in parts if p.casefold() not in HOME_WORDS), None)
+    return first if first and len(first) <= 20 else None
 
 
 def split_tags(text: str) -> tuple[str, ...]:

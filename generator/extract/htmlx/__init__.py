@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from ...lang import detect_language
 from ...records import Block, Extracted
-from ..metadata import extract_metadata
+from ..metadata import extract_metadata, split_title
 from .blocks import trim_edges, write_blocks
 from .clean import clean_tree
 from .parse import parse_html
 from .score import find_content
 from .text import collapse
+
+__all__ = ["extract_html", "split_title"]
 
 # Characters of body text given to language detection: plenty for CLD2 and for the
 # Traditional/Simplified decision, and detection cost grows with the sample.

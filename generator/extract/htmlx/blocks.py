@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ...records import Block
 from .inline import BR, inline_parts
 from .score import subtree_text
@@ -133,7 +135,22 @@ def trim_edges(blocks: list[Block]) -> list[Block]:
     return blocks[start:end]
 
 
+# A photo's credit closing a line makes it a caption, however long ("… in Inner Mongolia. – EPA Pic",
+# "… (Photo: Reuters)", "…（圖／路透）", "… REUTERS/Tingshu Wang"): at the article's edges it is
+# the lead image's caption, not its first or last paragraph.
+_CREDIT_RE = re.compile(
+    r"(?:[–—-]\s*(?:[A-Z][\w&.]*\s+){1,3}(?:File\s+)?(?:Pic|Photo|Picture|pic|photo)\.?"
+    r"|[(（]\s*(?:File\s+)?(?:Photo|Pic|Picture|Image|圖|图|攝|摄|資料照|资料照)\s*[:：／/][^()（）]{1,40}[)）]"
+    r"|\b(?:REUTERS|AFP|EPA|AP)\s*/\s*[A-Z][\w.'’ -]{1,40}"
+    r"|\b(?:Photo|Picture)\s*:\s*[A-Z][\w.&'’ /-]{1,40}\.?)\s*$"
+)
+# Longest caption dropped at an edge for its credit, in units: a caption is a sentence or two.
+MAX_CAPTION_UNITS = 80
+
+
 def _is_edge_line(text: str) -> bool:
+    if units(text) <= MAX_CAPTION_UNITS and _CREDIT_RE.search(text):
+        return True
     return units(text) <= MAX_EDGE_UNITS and not text.endswith(_SENTENCE_END)
 
 
