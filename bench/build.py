@@ -4,6 +4,7 @@
     nice .venv/bin/python bench/build.py --sizes 1000 10000   # the issue's targets (N = 10,000: ~30+ min)
     .venv/bin/python bench/build.py --sizes 200 --profile /tmp/prof   # + pyinstrument reports
     .venv/bin/python bench/build.py --generator-root /tmp/patched     # bench another checkout
+    nice .venv/bin/python bench/build.py --deploy --sizes 1000        # a Pages deploy: first and next
 
 For each N, a deterministic corpus of saved articles (HTML pages with nav, related links and
 footer, and text dumps; zh-Hant, zh-Hans and English; one or two of the three topics) is written
@@ -722,18 +723,49 @@ def bench_size(n: int, work: Path, env: dict, profile_dir: Path | None) -> None:
     print_table(n, ours, pelican, hugo, traf, alone, bound)
 
 
+def _bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def bench_deploy(n: int, work: Path, env: dict) -> None:
+    """What the Pages workflow costs (--deploy): a first deploy (a cold build, twice), the size of
+    the .digest-cache it keeps, and a later push that adds an article, built as CI builds it: a
+    fresh checkout (every input's mtime new), no output folder, the last .digest-cache restored."""
+    corpus = make_corpus(n + 2)
+    config = setup_ours(work / "ours", corpus[:n])
+    root = config.parent
+    colds = [bench_cold(config, env) for _ in range(2)]
+    print(f"N = {n:,}: first deploy (cold build) {', '.join(f'{r.wall:.1f} s' for r in colds)}; "
+          f".digest-cache {_bytes(root / '.digest-cache') / 1e6:.1f} MB, _site {_bytes(root / '_site') / 1e6:.1f} MB")
+    for i in (n, n + 1):
+        shutil.rmtree(root / "_site")
+        name, text = saved_file(corpus[i], corpus, i)
+        (root / "content" / "articles" / f"added-{i}-{name}").write_text(text, encoding="utf-8")
+        now = time.time()
+        for path in (root / "content").rglob("*"):
+            os.utime(path, (now, now))
+        run = measure(ours_cmd(config), root, env)
+        print(f"N = {n:,}: a push that adds an article, cache restored: {run.wall:.1f} s "
+              f"(CPU {run.cpu:.1f} s, peak {run.rss:.0f} MiB)")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000], help="corpus sizes (default: 1000)")
     ap.add_argument("--generator-root", type=Path, default=REPO, help="folder holding the generator package")
     ap.add_argument("--profile", type=Path, help="write pyinstrument reports of a cold and a no-op build here")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--deploy", action="store_true",
+                    help="only what a Pages deploy costs: first (cold) and a later push that adds an article")
     args = ap.parse_args(argv)
     env = ours_env(args.generator_root.resolve())
     for n in args.sizes:
         work = Path(tempfile.mkdtemp(prefix=f"digest-bench-{n}-"))
         try:
-            bench_size(n, work, env, args.profile)
+            if args.deploy:
+                bench_deploy(n, work, env)
+            else:
+                bench_size(n, work, env, args.profile)
         finally:
             if args.keep:
                 print(f"kept {work}", file=sys.stderr)

@@ -6,9 +6,11 @@ Links between pages are relative, so the site works under any base path (a GitHu
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import posixpath
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +25,7 @@ from .fingerprint import code_fingerprint
 from .markup import render_markdown, safe_url
 from .pagecache import PageCache
 from .records import Entry, OutputFile
-from .search import search_bundles
+from .search import search_bundles, simplified_form
 from .dates import instant
 from .urls import ascii_uri, http_url
 
@@ -60,13 +62,62 @@ def _templates_digest(templates_dir: Path) -> str:
 
 
 def _new_env(templates_dir: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
     )
+    env.filters.update(plural=plural, fill=fill_label, day=day, simplified=simplified_form)
+    return env
+
+
+def plural_category(language: str, n: int) -> str:
+    """The CLDR plural category of `n` in `language` (Babel's rules): en has "one" and "other",
+    Chinese only "other"; a language Babel does not know counts as English."""
+    return _plural_rule(language)(n)
+
+
+@functools.lru_cache(maxsize=8)
+def _plural_rule(language: str):
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language, sep="-").plural_form
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale("en").plural_form
+
+
+def plural(label: str | dict, n: int, language: str) -> str:
+    """A counting label with `n` filled in: a plain string ("{n} min read"), or a table of plural
+    forms ({one = "{n} article", other = "{n} articles"}) from which n's category is taken."""
+    if isinstance(label, dict):
+        label = label.get(plural_category(language, n)) or label["other"]
+    return label.replace("{n}", str(n))
+
+
+def fill_label(label: str, **values) -> Markup:
+    """A label with {name} placeholders filled: the label escaped, each value escaped unless it is
+    markup already (a topic name in a span with its own lang)."""
+    out = escape(label)
+    for key, value in values.items():
+        out = Markup(out.replace("{" + key + "}", escape(value)))
+    return Markup(out)
+
+
+_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def day(value: str | None) -> str:
+    """The calendar day (YYYY-MM-DD) an ISO date or datetime names; "" when there is none, or the
+    value is not a real date: a reader sees no date rather than a wrong or invalid one."""
+    if not value or not _DAY_RE.match(value):
+        return ""
+    try:
+        return datetime.date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return ""
 
 
 def load_labels(templates_dir: Path, language: str) -> dict[str, str]:
@@ -81,6 +132,10 @@ def load_labels(templates_dir: Path, language: str) -> dict[str, str]:
         raise ConfigError(str(path), [f"unreadable: {exc}"]) from None
     labels = dict(data.get("en", {}))
     labels.update(data.get(language, data.get(language.split("-")[0], {})))
+    bad = [f"{key}: a table of plural forms needs `other`" for key, value in sorted(labels.items())
+           if isinstance(value, dict) and not isinstance(value.get("other"), str)]
+    if bad:
+        raise ConfigError(str(path), bad)
     return labels
 
 
@@ -162,13 +217,28 @@ def paginate(base: str, items: list, size: int) -> list[tuple[str, list, dict]]:
     return pages
 
 
-def feed_links(config: SiteConfig, base: str, title: str) -> list[dict]:
+def feed_links(config: SiteConfig, base: str, title: str, topic: dict | None = None) -> list[dict]:
+    """The three feeds under `base`: the whole site's, or `topic`'s (its name shown beside them, so
+    a page offering both sets says which is which)."""
+    scope = {"scope": "topic", "name": topic["name"], "name_lang": topic["name_lang"]} if topic else {"scope": "site"}
     return [
-        {"type": "application/rss+xml", "title": f"{title} (RSS)", "label": "RSS", "target": f"{base}feed.xml"},
-        {"type": "application/atom+xml", "title": f"{title} (Atom)", "label": "Atom", "target": f"{base}atom.xml"},
+        {"type": "application/rss+xml", "title": f"{title} (RSS)", "label": "RSS", "target": f"{base}feed.xml", **scope},
+        {"type": "application/atom+xml", "title": f"{title} (Atom)", "label": "Atom", "target": f"{base}atom.xml",
+         **scope},
         {"type": "application/feed+json", "title": f"{title} (JSON Feed)", "label": "JSON Feed",
-         "target": f"{base}feed.json"},
+         "target": f"{base}feed.json", **scope},
     ]
+
+
+def feed_groups(feeds: list[dict]) -> list[dict]:
+    """Feeds in runs of one scope, in order: [{"scope", "name", "name_lang", "feeds"}]."""
+    groups: list[dict] = []
+    for feed in feeds:
+        if not groups or (groups[-1]["scope"], groups[-1]["name"]) != (feed["scope"], feed.get("name")):
+            groups.append({"scope": feed["scope"], "name": feed.get("name"), "name_lang": feed.get("name_lang"),
+                           "feeds": []})
+        groups[-1]["feeds"].append(feed)
+    return groups
 
 
 def month_groups(views: list[Entry]) -> list[tuple[str, list[Entry]]]:
@@ -196,14 +266,10 @@ def page_specs(config: SiteConfig, entries: list[Entry], topics: list[dict], lab
     when the page is rendered), so a page's key can be computed without rendering anything."""
     views = sort_entries(entries)
     site_feeds = feed_links(config, "", config.title)
-    specs: list[PageSpec] = []
-    for path, chunk, info in paginate("", views, config.page_size):
-        specs.append(PageSpec(path, "index.html", "" if info["number"] == 1 else f"{info['number']}",
-                              {"entries": chunk, "pagination": info, "feeds": site_feeds,
-                               "heading": config.title, "intro": config.description}))
+    specs = home_specs(config, views, topics, site_feeds, labels)
     for t in topics:
         mine = [v for v in views if t["slug"] in v.topics]
-        feeds = feed_links(config, f"topics/{t['slug']}/", t["name"]) + site_feeds
+        feeds = feed_links(config, f"topics/{t['slug']}/", t["name"], t) + site_feeds
         for path, chunk, info in paginate(f"topics/{t['slug']}/", mine, config.page_size):
             specs.append(PageSpec(path, "topic.html", t["name"],
                                   {"entries": chunk, "pagination": info, "topic": t, "feeds": feeds,
@@ -217,6 +283,31 @@ def page_specs(config: SiteConfig, entries: list[Entry], topics: list[dict], lab
     specs.append(PageSpec("search/index.html", "search.html", labels["search"], {"feeds": site_feeds,
                                                                                "bundles": bundles}))
     specs.append(PageSpec("404.html", "404.html", "404", {"feeds": site_feeds}))
+    return specs
+
+
+# Newest articles of each topic on the home page: a few headlines per topic keep the page to a
+# screen or two with the handful of topics a site follows; the topic's own page has the rest.
+HOME_TOPIC_ARTICLES = 3
+
+
+def home_specs(config: SiteConfig, views: list[Entry], topics: list[dict], site_feeds: list[dict],
+               labels: dict) -> list[PageSpec]:
+    """The home page: each topic's newest articles (HOME_TOPIC_ARTICLES) with its count and a link
+    to its page, then, apart, the articles no topic took, newest first, paginated under it
+    (page/2/, ...). With no topic stories, the list is every article ("latest")."""
+    slugs = {t["slug"] for t in topics}
+    sections = [{"topic": t, "entries": [v for v in views if t["slug"] in v.topics][:HOME_TOPIC_ARTICLES]}
+                for t in topics if t["count"]]
+    others = [v for v in views if not slugs.intersection(v.topics)]
+    heading = labels["other_articles"] if sections else labels["latest"]
+    specs = []
+    for path, chunk, info in paginate("", others, config.page_size):
+        first = info["number"] == 1
+        specs.append(PageSpec(path, "index.html", "" if first else f"{heading} {info['number']}",
+                              {"entries": chunk, "pagination": info, "feeds": site_feeds, "heading": config.title,
+                               "intro": config.description if first else "", "sections": sections if first else [],
+                               "list_heading": heading}))
     return specs
 
 
@@ -250,8 +341,10 @@ class Views:
             if view is None:
                 view = self._done[value.slug] = entry_view(value)
             return view
-        if isinstance(value, list) and value and isinstance(value[0], Entry):
+        if isinstance(value, list) and value and isinstance(value[0], (Entry, dict)):
             return [self(v) for v in value]
+        if isinstance(value, dict) and any(isinstance(v, (Entry, list)) for v in value.values()):
+            return {k: self(v) for k, v in value.items()}  # a home page section: {"topic", "entries"}
         return value
 
 
@@ -268,6 +361,7 @@ def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, sha
         "canonical": ascii_uri(config.base_url + url_of(spec.path)),
         "description": ctx.pop("description", ""),
         "feeds": feeds,
+        "feed_groups": feed_groups(feeds),
         "og_type": ctx.pop("og_type", "website"),
         "lang": ctx.pop("lang", config.language),
         "heading": ctx.pop("heading", spec.title),

@@ -85,6 +85,20 @@ def search_language(languages: list[str], site_language: str) -> str:
     return "zh" if any(lang.startswith("zh") for lang in languages) else site_language.split("-")[0]
 
 
+def simplified_form(text: str) -> str:
+    """`text` in Simplified characters (OpenCC t2s, as lang.to_simplified), for the search index to
+    hold beside the page's own text; "" when that is the text itself (no Han character, or written
+    in Simplified already). Pagefind's Chinese segmentation knows Simplified words only (it cuts
+    關稅 into 關 and 稅), so Traditional text is found through this form, and the search page
+    turns a query into Simplified the same way (OpenCC's JavaScript port: see README, Design)."""
+    from .lang import CJK_RE, to_simplified
+
+    if not CJK_RE.search(text):
+        return ""
+    converted = to_simplified(text)
+    return "" if converted == text else converted
+
+
 @dataclass(frozen=True)
 class Shard:
     folder: str  # "pagefind/3/"

@@ -8,6 +8,7 @@ pages; the server keeps running and the next good build clears it.
 
 from __future__ import annotations
 
+import errno
 import functools
 import gc
 import hashlib
@@ -25,7 +26,7 @@ from pathlib import Path
 from . import pipeline
 from .classify.text import COMPOUND_MIN_FREQ
 from .config import SiteConfig, load_config
-from .errors import ConfigError
+from .errors import ConfigError, DigestError
 from .lang import common_words
 from .livereload import EVENTS_PATH, KEEPALIVE_SECONDS, RELOAD_JS, SCRIPT_PATH, Broadcaster, inject_script
 from .records import Source
@@ -122,10 +123,25 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         log.debug("%s - %s", self.address_string(), fmt % args)
 
 
+class PortUnavailable(DigestError):
+    pass
+
+
 def make_server(config: SiteConfig, port: int, events: Broadcaster | None = None) -> http.server.ThreadingHTTPServer:
+    """The server, bound to 127.0.0.1:port (not yet serving); PortUnavailable, saying what to do,
+    when the port cannot be had."""
     handler = type("Handler", (SiteHandler,), {"base_path": config.base_path, "events": events})
     factory = functools.partial(handler, directory=str(config.output_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), factory)
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), factory)
+    except OverflowError:
+        raise PortUnavailable(f"port {port} does not exist: pick one from 1 to 65535 with --port") from None
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise PortUnavailable(f"port {port} on 127.0.0.1 is already in use (another digest serve?): "
+                                  f"pick another with --port, e.g. --port {port + 1 if port < 65535 else 8000}") from None
+        raise PortUnavailable(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}): "
+                              f"pick another port with --port") from None
     server.daemon_threads = True  # open event streams must not keep the process alive
     return server
 
@@ -332,20 +348,25 @@ class Running:
 
 
 def start_server(config_path: Path, port: int = 8000, base_url: str | None = None) -> Running:
-    """Build once, then serve (on its own thread) and watch; raises ConfigError if site.toml is bad."""
+    """Build once, then serve (on its own thread) and watch; raises ConfigError if site.toml is bad,
+    PortUnavailable (before building: a build can take minutes) if the port is taken."""
     config = load_config(config_path, base_url=base_url)
     events = Broadcaster()
-    rebuilder = Rebuilder(Path(config_path), base_url, events)
-    rebuilder.rebuild()
-    watcher = Watcher([config.articles_dir, config.templates_dir], [Path(config_path)], config.summaries_dir,
-                      rebuilder.rebuild)
-    rebuilder.after_build = watcher.record_summaries
-    watcher.record_summaries()
+    server = make_server(config, port, events)  # bound now; requests wait until it serves
+    try:
+        rebuilder = Rebuilder(Path(config_path), base_url, events)
+        rebuilder.rebuild()
+        watcher = Watcher([config.articles_dir, config.templates_dir], [Path(config_path)], config.summaries_dir,
+                          rebuilder.rebuild)
+        rebuilder.after_build = watcher.record_summaries
+        watcher.record_summaries()
+    except BaseException:  # Ctrl-C during the first build: the port is let go
+        server.server_close()
+        raise
     watcher.start()  # a save during the warm-up is rebuilt after it
     # Before serving, not beside it: a save right after the server answered met the warm-up holding
     # the interpreter (imports) and waited 1.2 s for it at 10,000 articles; it adds 1-2 s to the start.
     rebuilder.warm_up(config)
-    server = make_server(config, port, events)
     thread = threading.Thread(target=server.serve_forever, name="digest-serve", daemon=True)
     thread.start()
     port = server.server_address[1]

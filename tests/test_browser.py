@@ -156,6 +156,134 @@ def test_search_for_a_chinese_word_finds_the_seed(served, browser):
 
 
 
+# --- Chinese in either script ------------------------------------------------------------------
+
+# Written for these tests: a tariff story in each script, a submarine story in each, and a story
+# with 關 (of 關係) and 稅 (of 稅收) but not 關稅, which a Traditional query once matched.
+SCRIPT_FIXTURES = {
+    "tariff-hant.md": "美國宣布對進口稀土磁鐵加徵關稅", "tariff-hans.md": "欧盟考虑对进口电动车加征关税",
+    "relations-hant.md": "兩岸關係趨緩　財政部稅收創新高",
+    "submarine-hant.md": "澳洲加速建造核潛艇基地", "submarine-hans.md": "澳大利亚核潜艇计划获得新拨款",
+}
+
+
+@pytest.fixture(scope="module")
+def scripts_served(tmp_path_factory):
+    from conftest import SiteDir
+
+    site = SiteDir(tmp_path_factory.mktemp("scripts") / "site", "https://example.github.io/digest/")
+    for name in SCRIPT_FIXTURES:
+        site.add_fixture(f"scripts/{name}", name)
+    assert site.build().articles == len(SCRIPT_FIXTURES)
+    server = serve_folder(site.output, "/digest/")
+    yield site, f"http://127.0.0.1:{server.server_address[1]}/digest/"
+    server.shutdown()
+
+
+# Results are listed once the message's count of them ("2 results for ...") and the links agree
+# (Pagefind UI shows five at a time).
+RESULTS_SHOWN = """() => {
+  const message = document.querySelector(".pagefind-ui__message");
+  const count = message ? parseInt(message.textContent, 10) : NaN;
+  return !isNaN(count) && document.querySelectorAll(".pagefind-ui__result-link").length === Math.min(count, 5);
+}"""
+
+
+def show_all_results(page) -> None:
+    """Every result listed: "Load more results" pressed while it is there."""
+    page.wait_for_function(RESULTS_SHOWN, timeout=15000)
+    more = page.locator("button.pagefind-ui__button")
+    while more.count():
+        shown = page.locator(".pagefind-ui__result-link").count()
+        more.first.click()
+        page.wait_for_function(f"() => document.querySelectorAll('.pagefind-ui__result-link').length > {shown}",
+                               timeout=15000)
+
+
+def search_page(browser, base: str, query: str) -> tuple[dict[str, str], int]:
+    """(result title -> its excerpt's HTML, search inputs on the page) for `query`, as a reader sees."""
+    events = new_events()
+    context, page = _open(browser, base + "search/?q=" + quote(query), VIEWPORTS["desktop"], events)
+    try:
+        page.wait_for_function(RESULTS_SHOWN, timeout=15000)
+        found = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(".pagefind-ui__result")]
+          .map(r => [r.querySelector(".pagefind-ui__result-link").textContent.trim(),
+                     r.querySelector(".pagefind-ui__result-excerpt").innerHTML]))""")
+        inputs = page.locator("input").count()
+    finally:
+        context.close()
+    assert events == new_events()
+    return found, inputs
+
+
+def test_a_query_in_either_script_finds_the_same_articles(scripts_served, browser):
+    _, base = scripts_served
+    found = {q: search_page(browser, base, q)[0] for q in ("關稅", "关税", "核潛艇", "核潜艇")}
+    tariffs = {SCRIPT_FIXTURES["tariff-hant.md"], SCRIPT_FIXTURES["tariff-hans.md"]}
+    submarines = {SCRIPT_FIXTURES["submarine-hant.md"], SCRIPT_FIXTURES["submarine-hans.md"]}
+    assert set(found["關稅"]) == set(found["关税"]) == tariffs
+    assert set(found["核潛艇"]) == set(found["核潜艇"]) == submarines
+    # a result's excerpt is in the characters its page is written in, the query's word marked
+    for query in ("關稅", "关税"):
+        assert "<mark>關稅</mark>" in found[query][SCRIPT_FIXTURES["tariff-hant.md"]], found[query]
+        assert "<mark>关税</mark>" in found[query][SCRIPT_FIXTURES["tariff-hans.md"]], found[query]
+
+
+def test_excerpts_start_at_the_text_and_the_search_page_has_one_box(scripts_served, browser):
+    import re
+
+    _, base = scripts_served
+    found, inputs = search_page(browser, base, "官員")
+    assert inputs == 1
+    assert len(found) >= 2
+    for title, excerpt in found.items():
+        text = re.sub("<[^>]+>", "", excerpt)
+        assert not re.match(r"\s*\d{4}-\d{2}-\d{2}", text) and "min read" not in text, (title, text)
+
+
+def test_the_search_pages_opencc_converts_as_the_index_does(scripts_served, browser, seed_text):
+    """The query is turned into Simplified by the vendored opencc-js, the index's copy by OpenCC
+    itself: they must agree, or a query misses what the index holds."""
+    from generator.lang import to_simplified
+
+    site, base = scripts_served
+    samples = [seed_text.decode("utf-8")] + [(site.articles / n).read_text(encoding="utf-8") for n in SCRIPT_FIXTURES]
+    samples += ["關稅", "核潛艇", "臺灣", "台灣", "裡面", "著作", "乾燥", "後來", "瞭解", "麵包"]
+    events = new_events()
+    context, page = _open(browser, base + "search/", VIEWPORTS["desktop"], events)
+    try:
+        converted = page.evaluate("(texts) => texts.map(digestSearch.toSimplified)", samples)
+    finally:
+        context.close()
+    assert converted == [to_simplified(s) for s in samples]
+
+
+# (content, Pagefind's excerpt, the excerpt shown): a Traditional page with its Simplified form
+# after it, Pagefind's window lying across the two; a page in Simplified; a page with no Chinese.
+OWN_TEXT = "美國調高關稅. 美國宣布對中國商品加徵關稅，兩國關係緊張。"
+AS_WRITTEN = [
+    (OWN_TEXT + " 美国调高关税 美国宣布对中国商品加征关税，两国关系紧张。", "關係緊張。 美国调高<mark>关税</mark> 美国宣布",
+     "美國調高<mark>關稅</mark>. 美國宣布對中國商"),
+    (OWN_TEXT + " 美国调高关税 美国宣布对中国商品加征关税，两国关系紧张。", "国商品加征<mark>关税</mark>，两国关系紧张。",
+     "國商品加徵<mark>關稅</mark>，兩國關係緊張。"),
+    ("美国调高关税. 美国宣布对中国商品加征关税。", "美国宣布对中国商品加征<mark>关税</mark>。", "美国宣布对中国商品加征<mark>关税</mark>。"),
+    ("Tariffs rise. The US raised tariffs &lt;b&gt;.", "The US raised <mark>tariffs</mark> &lt;b&gt;.",
+     "The US raised <mark>tariffs</mark> &lt;b&gt;."),
+]
+
+
+def test_an_excerpt_is_shown_in_the_characters_its_page_is_written_in(scripts_served, browser):
+    _, base = scripts_served
+    events = new_events()
+    context, page = _open(browser, base + "search/", VIEWPORTS["desktop"], events)
+    try:
+        shown = page.evaluate("(cases) => cases.map(([content, excerpt]) => "
+                              "digestSearch.asWritten({content, excerpt}).excerpt)", AS_WRITTEN)
+    finally:
+        context.close()
+    assert shown == [case[2] for case in AS_WRITTEN]
+
+
 @pytest.fixture(scope="module")
 def sharded(tmp_path_factory):
     """The browser site with its search index split into one shard per article or so."""
@@ -236,7 +364,7 @@ def _page_path(rel: str) -> str:
 def test_payload_pages_run_nothing_and_call_no_other_host(hostile_served, browser):
     site, base = hostile_served
     pages = [_page_path(rel) for rel in site.files() if rel.endswith(".html")]
-    kinds = {"", "search/", "archive/", "about/", "topics/hostile/", "page/2/", "404.html"}
+    kinds = {"", "search/", "archive/", "about/", "topics/hostile/", "topics/hostile/page/2/", "404.html"}
     assert kinds <= set(pages) and sum(p.startswith("articles/") for p in pages) >= 9, pages
     problems = []
     for path in pages + ["search/?q=" + quote("<script>alert(1)</script>")]:
@@ -252,6 +380,7 @@ def test_search_script_still_works_on_payload_pages(hostile_served, browser):
     context, page = _open(browser, base + "search/?q=alert", VIEWPORTS["desktop"], events)
     try:
         page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        show_all_results(page)
         page.wait_for_load_state("networkidle")
         titles = page.locator(".pagefind-ui__result-link").all_inner_texts()
         excerpts = " ".join(page.locator(".pagefind-ui__result-excerpt").all_inner_texts())

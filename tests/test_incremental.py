@@ -117,7 +117,9 @@ def test_hand_edited_summary_reaches_its_page_and_lists(site):
     site.build()
     changed = pages_with(site, "HAND-EDITED")
     assert f"articles/{summary.stem}/index.html" in changed
-    assert "index.html" in changed or any(p.startswith("page/") for p in changed)
+    # the listings that show summaries: its topic's page (the home page lists a topic's headlines)
+    assert any(p.startswith("topics/") and p.endswith("/index.html") for p in changed), changed
+    assert "Summary edited by hand" in site.read("index.html")
 
 
 def test_template_change_reaches_every_page(site, counted):

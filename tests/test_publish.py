@@ -254,3 +254,65 @@ def test_pages_workflow_shape():
     assert "actions/upload-pages-artifact@v4" in uses and "actions/deploy-pages@v5" in uses
     run = [s for s in wf["jobs"]["build"]["steps"] if "run" in s][0]
     assert run["run"].startswith("make site SITE_URL=")
+
+
+def _cache_steps():
+    import yaml
+    wf = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    steps = wf["jobs"]["build"]["steps"]
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    build = next(i for i, s in enumerate(steps) if "run" in s and s["run"].startswith("make site"))
+    return steps, cache, build
+
+
+def test_pages_workflow_restores_pips_cache_and_the_build_cache_before_building():
+    steps, cache, build = _cache_steps()
+    python = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))
+    assert python["with"]["cache"] == "pip" and python["with"]["cache-dependency-path"] == "pyproject.toml"
+    assert cache["with"]["path"] == ".digest-cache"
+    assert steps.index(cache) < build
+
+
+def _evaluate(expression: str, repo: Path) -> str:
+    """A cache key as GitHub evaluates it, near enough: runner.os, and hashFiles(globs) as one
+    hash of the files the globs match (what it depends on is what matters here)."""
+    import hashlib
+    import re
+
+    def hash_files(match) -> str:
+        # GitHub's `dir/**` matches every file under dir; Python's, the folders only
+        globs = [g + "/*" if g.endswith("**") else g for g in re.findall(r"'([^']+)'", match.group(1))]
+        h = hashlib.sha256()
+        for path in sorted({p for g in globs for p in repo.glob(g) if p.is_file()}):
+            h.update(path.relative_to(repo).as_posix().encode() + b"\0" + path.read_bytes())
+        return h.hexdigest()
+
+    expression = re.sub(r"\$\{\{\s*hashFiles\(([^)]*)\)\s*\}\}", hash_files, expression)
+    return expression.replace("${{ runner.os }}", "Linux")
+
+
+def test_a_push_that_adds_an_article_restores_the_last_cache_and_a_generator_change_does_not(tmp_path, seed_text):
+    """The exact key changes with the content; the first restore key (a prefix of the key) does
+    not, so the newest cache of the same generator comes back; a change to the generator's code
+    moves the first restore key too."""
+    _, cache, _ = _cache_steps()
+    repo = tmp_path / "repo"
+    for part in ("generator", "templates"):
+        shutil.copytree(REPO / part, repo / part, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "site.toml"):
+        shutil.copyfile(REPO / name, repo / name)
+    (repo / "content" / "articles").mkdir(parents=True)
+    (repo / "content" / "articles" / "a.txt").write_bytes(seed_text)
+    key, restore = cache["with"]["key"], [r.strip() for r in cache["with"]["restore-keys"].splitlines() if r.strip()]
+
+    def state():
+        return _evaluate(key, repo), [_evaluate(r, repo) for r in restore]
+
+    before_key, before_restore = state()
+    assert all(before_key.startswith(r) for r in before_restore)  # GitHub matches restore keys as prefixes
+    (repo / "content" / "articles" / "b.txt").write_text("another article", encoding="utf-8")
+    added_key, added_restore = state()
+    assert added_key != before_key and added_key.startswith(before_restore[0]) and added_restore == before_restore
+    (repo / "generator" / "render.py").write_text("# changed\n", encoding="utf-8")
+    changed_key, changed_restore = state()
+    assert not changed_key.startswith(before_restore[0]) and changed_restore[-1] == before_restore[-1]

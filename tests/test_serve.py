@@ -332,3 +332,37 @@ def test_the_warm_up_survives_a_missing_word_list(monkeypatch):
         lang.common_words.cache_clear()
         import gc
         gc.unfreeze()  # warm_up froze this process's objects
+
+
+def test_a_busy_port_is_one_line_before_any_build(site):
+    """`digest serve` on a port another server holds says so, with the option to use, and builds
+    nothing first (a first build can take minutes)."""
+    import socket
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    site.add_fixture("aukus-submarines.md")
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    port = holder.getsockname()[1]
+    try:
+        done = subprocess.run([sys.executable, "-m", "generator.cli", "serve", "--config", str(site.config_path),
+                               "--port", str(port)], capture_output=True, text=True, cwd=REPO, timeout=120)
+    finally:
+        holder.close()
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert f"port {port} on 127.0.0.1 is already in use" in lines[0] and f"--port {port + 1}" in lines[0]
+    assert not site.output.exists() and not site.summaries.exists()  # nothing was built
+
+
+def test_a_port_that_cannot_exist_is_one_line(site, capsys):
+    from generator.cli import main
+
+    assert main(["serve", "--config", str(site.config_path), "--port", "70000"]) == 1
+    assert capsys.readouterr().err == "digest: port 70000 does not exist: pick one from 1 to 65535 with --port\n"
+    assert not site.output.exists()
