@@ -546,8 +546,8 @@ def _mean(runs: list[Run]) -> Run:
 OURS_ALONE_SCRIPT = """
 import hashlib, sys, pathlib
 from generator.config import load_config
-from generator.extract import extract_article
-from generator.digest import digest_source
+from generator.articles.extract import extract_article
+from generator.articles.process import digest_source
 from generator.records import Source
 rules = load_config(pathlib.Path(sys.argv[2])).topics
 n = 0
@@ -579,8 +579,8 @@ def bench_ours_alone(config: Path, env: dict) -> dict[str, Run]:
 # analysis is. Patched in by a sitecustomize module, which every process of the build imports
 # first (the forkserver's workers too).
 EXTRACT_ONLY_SITECUSTOMIZE = """
-import generator.digest as digest
-from generator.extract import extract_article
+import generator.articles.process as digest
+from generator.articles.extract import extract_article
 from generator.records import Digested, Summary
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/extraction.py [SPLIT_DIR] [--forms html,dump-w3m,dump-lynx]
                                          [--limit N] [--only-ours] [--keep DIR]
 
-Runs `generator.extract.extract_article` (the code path of `digest extract`) on each page in
+Runs `generator.articles.extract.extract_article` (the code path of `digest extract`) on each page in
 three forms (saved HTML, w3m dump, lynx dump), plus trafilatura and readability-lxml baselines,
 writes one `<id>.txt` per page into a temporary folder per row, scores each folder with the
 benchmark's own score.py (--json) and prints one table. Speed is pages per CPU-second of the
@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator.errors import DigestError  # noqa: E402
-from generator.extract import extract_article  # noqa: E402
+from generator.articles.extract import extract_article  # noqa: E402
 from generator.records import Source  # noqa: E402
 
 DEFAULT_SPLIT = REPO.parent / "shared" / "benchmarks" / "extraction" / "dev"

@@ -87,7 +87,7 @@ def rewrite(data: bytes, variant: str) -> bytes:
     """The page with the search form of `variant` in place of the generator's."""
     from lxml import etree, html
 
-    from generator.lang import to_simplified
+    from generator.articles.lang import to_simplified
 
     doc = html.fromstring(data)
     for old in doc.xpath("//div[@class='search-form']"):
@@ -110,7 +110,7 @@ def _s2t():
 
 def index(site: Path, pages: list[str], variant: str, out: Path) -> tuple[float, int]:
     """Pagefind over the variant's pages: (best wall time of 3, bytes of the bundle)."""
-    from generator.search import pagefind_command
+    from generator.site.search import pagefind_command
 
     folder = out / variant
     for rel in pages:
@@ -131,7 +131,7 @@ def index(site: Path, pages: list[str], variant: str, out: Path) -> tuple[float,
 
 def query_words(site: Path, pages: list[str]) -> tuple[list[tuple[str, str]], dict[str, set[str]]]:
     """([(Traditional form, Simplified form)], Simplified text of each page by URL)."""
-    from generator.lang import segment, to_simplified
+    from generator.articles.lang import segment, to_simplified
 
     texts, traditional, origin = {}, {}, {}
     for rel in pages:
@@ -199,7 +199,7 @@ def search(folder: Path, queries: list[str], convert: bool) -> list[list[tuple[s
 def score(pairs, texts, trad, simp, languages) -> dict[str, float]:
     agree = hit = held = shown = 0
     excerpts = traditional = 0
-    from generator.lang import chinese_script
+    from generator.articles.lang import chinese_script
 
     for (t_word, s_word), t_found, s_found in zip(pairs, trad, simp):
         truth = {url for url, text in texts.items() if s_word in text}

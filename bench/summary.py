@@ -22,8 +22,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator.records import Article, Block  # noqa: E402
-from generator.sentences import split_sentences  # noqa: E402
-from generator.summarize import summarize_article  # noqa: E402
+from generator.articles.sentences import split_sentences  # noqa: E402
+from generator.articles.summarize import summarize_article  # noqa: E402
 
 DEFAULT_SPLIT = REPO.parent / "shared" / "benchmarks" / "summary" / "dev"
 COLUMNS = ("en", "zh-Hans", "zh-Hant", "zh", "overall")

@@ -38,13 +38,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.classify import attach_examples, parse_topics  # noqa: E402
-from generator.classify.evidence import gather_evidence, prior_score  # noqa: E402
-from generator.classify.examples import Example, text_vector  # noqa: E402
-from generator.classify.model import FEATURES, Weights, feature_vector, fit_weights, margin, source_folds, source_group  # noqa: E402
-from generator.classify.score import Signals, decide  # noqa: E402
-from generator.classify.text import analyse_article  # noqa: E402
-from generator.lang import detect_language  # noqa: E402
+from generator.articles.classify import attach_examples, parse_topics  # noqa: E402
+from generator.articles.classify.evidence import gather_evidence, prior_score  # noqa: E402
+from generator.articles.classify.examples import Example, text_vector  # noqa: E402
+from generator.articles.classify.model import FEATURES, Weights, feature_vector, fit_weights, margin, source_folds, source_group  # noqa: E402
+from generator.articles.classify.score import Signals, decide  # noqa: E402
+from generator.articles.classify.text import analyse_article  # noqa: E402
+from generator.articles.lang import detect_language  # noqa: E402
 from generator.records import Article, Block  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "benchmarks"

@@ -11,7 +11,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from .errors import ConfigError, DigestError
+from generator.errors import ConfigError, DigestError
 
 log = logging.getLogger("digest")
 
@@ -30,7 +30,7 @@ def _setup_logging(verbose: bool) -> None:
 
 def _load_sources(files: list[str]):
     """Sources for files named on the command line; prints `file: reason` for unusable ones."""
-    from .discover import read_source
+    from generator.articles.discover import read_source
 
     for name in files:
         path = Path(name)
@@ -44,8 +44,8 @@ def _load_sources(files: list[str]):
 
 def _each_article(files: list[str], failed: list[str]):
     """(file, Article) for each file that extracts; the others are printed and added to `failed`."""
-    from .extract import extract_article
-    from .pipeline import failure_reason
+    from generator.articles.extract import extract_article
+    from generator.errors import failure_reason
 
     for name, source in _load_sources(files):
         if source is None:
@@ -90,7 +90,7 @@ def _print_extract(o: dict) -> None:
 
 
 def cmd_summarize(args) -> int:
-    from .summarize import summarize_article
+    from generator.articles.summarize import summarize_article
 
     failed: list[str] = []
     for name, a in _each_article(args.files, failed):
@@ -103,9 +103,9 @@ def cmd_summarize(args) -> int:
 
 
 def cmd_topics(args) -> int:
-    from .classify import classify_article, explain_article
-    from .classify.explain import explain_dict, explain_lines
-    from .config import load_config
+    from generator.articles.classify import classify_article, explain_article
+    from generator.articles.classify.explain import explain_dict, explain_lines
+    from generator.config import load_config
 
     config = load_config(Path(args.config))
     failed: list[str] = []
@@ -136,15 +136,15 @@ def _print_topics(o: dict, scores) -> None:
 
 
 def cmd_build(args) -> int:
-    from .config import load_config
-    from .state import unchanged_report
+    from generator.config import load_config
+    from generator.incremental.state import unchanged_report
 
     base_url = args.base_url or os.environ.get("SITE_URL") or None
     # The no-op check needs the folders, not the topic rules (compiling them was half its time).
     report = None if args.force else unchanged_report(load_config(Path(args.config), base_url, topics=False))
     built = report is None
     if built:
-        from .pipeline import build
+        from generator.pipeline import build
 
         report = build(load_config(Path(args.config), base_url=base_url))
     for name, reason in report.skipped:
@@ -167,7 +167,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .serve import serve
+    from generator.serve.server import serve
 
     return serve(Path(args.config), port=args.port, base_url=args.base_url or os.environ.get("SITE_URL") or None)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import tomllib
@@ -11,8 +10,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
-from .errors import ConfigError
-from .outlets import merged_table
+from generator.errors import ConfigError, unknown_keys
+from generator.site.outlets import merged_table
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ def _zone_name(v: Any) -> str | None:
     problem = _str(v)
     if problem:
         return problem
-    from .dates import zone_named
+    from generator.dates import zone_named
 
     return None if zone_named(v) else f"unknown time zone {v!r} (an IANA name such as Asia/Taipei)"
 
@@ -145,17 +144,6 @@ def check_outlets(table: Any) -> list[str]:
     return problems
 
 
-def unknown_keys(table: dict, known: Iterable[str], where: str) -> list[str]:
-    """One problem per key of `table` not in `known` ("{where}{key}: unknown key"), with a
-    did-you-mean when a known key is close. Shared by site.toml's sections and [[topics]] tables."""
-    known = [str(k) for k in known]
-    problems = []
-    for key in table:
-        if key not in known:
-            close = difflib.get_close_matches(str(key), known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            problems.append(f"{where}{key}: unknown key{hint}")
-    return problems
 
 
 def _check_section(name: str, table: Any, problems: list[str]) -> dict[str, Any]:
@@ -204,7 +192,7 @@ def load_config(path: Path, base_url: str | None = None, topics: bool = True) ->
     sec = {name: _check_section(name, data.get(name, {}), problems) for name in SCHEMA}
     rules: tuple = ()
     if topics:
-        from .classify import parse_topics
+        from generator.articles.classify import parse_topics
 
         rules, topic_problems = parse_topics(data.get("topics", []), "topics", data.get("entities"))
         problems.extend(topic_problems)

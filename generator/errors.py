@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+from typing import Iterable
+
 
 class DigestError(Exception):
     """Base class of every error the generator raises on purpose."""
@@ -31,3 +34,24 @@ class OutputCollision(DigestError):
 
 class OutputChanged(DigestError):
     """The output folder changed under a running build (a page kept as unchanged is gone)."""
+
+
+def unknown_keys(table: dict, known: Iterable[str], where: str) -> list[str]:
+    """One problem per key of `table` not in `known` ("{where}{key}: unknown key"), with a
+    did-you-mean when a known key is close. Shared by site.toml's sections and [[topics]] tables."""
+    known = [str(k) for k in known]
+    problems = []
+    for key in table:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(f"{where}{key}: unknown key{hint}")
+    return problems
+
+def failure_reason(exc: Exception) -> str:
+    """One line for the user: our own errors say what is wrong; anything else is named."""
+    if isinstance(exc, DigestError):
+        return getattr(exc, "reason", None) or str(exc)
+    if isinstance(exc, (ValueError, UnicodeError)):
+        return str(exc) or type(exc).__name__
+    return f"unexpected {type(exc).__name__}: {exc}"

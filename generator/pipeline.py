@@ -8,26 +8,26 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from .cache import Cache, Heads, packed_signature, records_fingerprint
-from .classify import attach_examples, examples_from_edits, load_examples, save_examples
-from .config import SiteConfig
-from .dedupe import collapse_duplicates
-from .digest import digest_source, reclassify, rules_key
-from .discover import discover_sources, read_source, stat_key
-from .errors import DigestError
-from .lang import reading_minutes
-from .feed import render_feeds
-from .outlets import attribute_entries
-from .pagecache import PageCache
-from .progress import track
-from .records import BuildReport, Digested, Source
-from .render import load_labels, plan_site, render_articles
-from .search import INDEX_DIR, index_search_cached, index_unchanged, plan_shards, search_language, shard_keys
-from .state import INPUTS, RACY_NS, BuildState, final_signature, load_state, save_state, signatures
-from .summaries import (entry_from_stored, read_summary, remember_summaries, summary_sources, sync_one,
+from generator.incremental.cache import Cache, Heads, packed_signature, records_fingerprint
+from generator.articles.classify import attach_examples, examples_from_edits, load_examples, save_examples
+from generator.config import SiteConfig
+from generator.articles.dedupe import collapse_duplicates
+from generator.articles.process import digest_source, reclassify, rules_key
+from generator.articles.discover import discover_sources, read_source, stat_key
+from generator.errors import DigestError, failure_reason
+from generator.articles.lang import reading_minutes
+from generator.site.feed import render_feeds
+from generator.site.outlets import attribute_entries
+from generator.incremental.pagecache import PageCache
+from generator.incremental.progress import track
+from generator.records import BuildReport, Digested, Source
+from generator.site.render import load_labels, plan_site, render_articles
+from generator.site.search import INDEX_DIR, index_search_cached, index_unchanged, plan_shards, search_language, shard_keys
+from generator.incremental.state import INPUTS, RACY_NS, BuildState, final_signature, load_state, save_state, signatures
+from generator.site.summaries import (entry_from_stored, read_summary, remember_summaries, summary_sources, sync_one,
                         sync_summary_files)
-from .workers import classify_items, digest_sources
-from .write import Removals, WriteReport, recover_output, update_in_place, write_bytes_atomic, write_site
+from generator.incremental.workers import classify_items, digest_sources
+from generator.site.write import Removals, WriteReport, recover_output, update_in_place, write_bytes_atomic, write_site
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +37,6 @@ def _go_on() -> None:
     edited article's page, so that page does not share the interpreter with the epilogue."""
 
 
-def failure_reason(exc: Exception) -> str:
-    """One line for the user: our own errors say what is wrong; anything else is named."""
-    if isinstance(exc, DigestError):
-        return getattr(exc, "reason", None) or str(exc)
-    if isinstance(exc, (ValueError, UnicodeError)):
-        return str(exc) or type(exc).__name__
-    return f"unexpected {type(exc).__name__}: {exc}"
 
 
 # Records held (from the heads file) from which new articles are digested in clean workers even
@@ -85,13 +78,13 @@ def process_sources(sources: list[Source], config: SiteConfig, report: BuildRepo
         found[s.digest] = item if item is not None else cache.get(s.digest)
     hits = sum(1 for s in sources if found[s.digest] is not None)  # files, as the build line counts them
     stale = [d for d, item in found.items() if item is not None and item.rules != current]
-    for digest, item in zip(stale, classify_items([found[d] for d in stale], config.topics)):
+    for digest, item in zip(stale, classify_items([found[d] for d in stale], config.topics, reclassify)):
         found[digest] = item
         cache.put(digest, item)
     missing = list({s.digest: s for s in reversed(sources) if found[s.digest] is None}.values())[::-1]
     failed: dict[str, str] = {}
     # In input order; a process pool for large batches, and a clean one beside many records here.
-    results = digest_sources(missing, config.topics, clean=not remember and len(found) - len(missing) >= CLEAN_FROM)
+    results = digest_sources(missing, config.topics, digest_source, clean=not remember and len(found) - len(missing) >= CLEAN_FROM)
     for source, result in zip(missing, track(results, len(missing), "Extracting")):
         if isinstance(result, Exception):
             failed[source.digest] = failure_reason(result)

@@ -34,7 +34,7 @@ SEED_TITLE = "降低對中國稀土依賴　美國、澳洲簽署「關鍵礦產
 def _serve_three_articles(folder: Path, shard_pages: int | None = None):
     """The seed and two fixtures, built (with that many article pages a search shard, if given) and
     served under /digest/: (site, base URL, server)."""
-    import generator.search as search
+    import generator.site.search as search
     from conftest import REPO, SiteDir
 
     site = SiteDir(folder / "site", "https://example.github.io/digest/")
@@ -244,7 +244,7 @@ def test_excerpts_start_at_the_text_and_the_search_page_has_one_box(scripts_serv
 def test_the_search_pages_opencc_converts_as_the_index_does(scripts_served, browser, seed_text):
     """The query is turned into Simplified by the vendored opencc-js, the index's copy by OpenCC
     itself: they must agree, or a query misses what the index holds."""
-    from generator.lang import to_simplified
+    from generator.articles.lang import to_simplified
 
     site, base = scripts_served
     samples = [seed_text.decode("utf-8")] + [(site.articles / n).read_text(encoding="utf-8") for n in SCRIPT_FIXTURES]
@@ -294,7 +294,7 @@ def sharded(tmp_path_factory):
 
 def test_search_merges_every_shard_of_the_index(sharded, browser, monkeypatch):
     """Articles indexed in different bundles are found from the one search page (mergeIndex)."""
-    import generator.search as search
+    import generator.site.search as search
 
     site, base = sharded
     monkeypatch.setattr(search, "SHARD_PAGES", 1)  # as the site was built
@@ -441,7 +441,7 @@ def test_serve_reloads_the_open_article_then_listings_and_leaves_other_pages(sit
     did not change (search) is not reloaded."""
     from playwright.sync_api import expect
 
-    from generator.serve import start_server
+    from generator.serve.server import start_server
 
     site.add_fixture("aukus-submarines.md")
     site.add_fixture("pension-reform.md")

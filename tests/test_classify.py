@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.classify import TopicRule, classify_article, parse_topics
-from generator.classify.evidence import gather_evidence, prior_score
+from generator.articles.classify import TopicRule, classify_article, parse_topics
+from generator.articles.classify.evidence import gather_evidence, prior_score
 from generator.records import Article, Block
 
 REPO = Path(__file__).resolve().parent.parent
@@ -86,7 +86,7 @@ REGIONAL = [  # (Taiwan form, mainland form, a sentence around {}, the topic it 
 @pytest.mark.parametrize("hant,hans,sentence,slug", REGIONAL, ids=[r[0] for r in REGIONAL])
 def test_regional_vocabulary_pairs_both_count(rules, hant, hans, sentence, slug):
     rule = next(r for r in rules if r.slug == slug)
-    from generator.classify.alias import make_alias
+    from generator.articles.classify.alias import make_alias
 
     # Written once where only the characters differ (t2s reads them the same), each where words differ.
     forms = {a.form for a in rule.aliases} | {n.form for rel in rule.relations for e in rel.between for n in e.names}
@@ -175,7 +175,7 @@ def test_seed_article_is_about_minerals_and_aukus_not_us_china(rules):
 
 def test_only_the_opening_of_a_huge_article_is_read(rules):
     """Work is bounded (sentences.ANALYSIS_CHARS): an alias placed only after the cap does not count."""
-    from generator.sentences import ANALYSIS_CHARS
+    from generator.articles.sentences import ANALYSIS_CHARS
 
     filler = FILLER * (ANALYSIS_CHARS // len(FILLER) + 1)
     hit = "澳英美聯盟擴大合作，澳洲將取得核潛艦。"
@@ -232,7 +232,7 @@ def test_parse_topics_names_each_problem_by_key(change, problem):
 
 
 def test_unknown_keys_read_the_same_in_topics_and_site_sections():
-    from generator.config import unknown_keys
+    from generator.errors import unknown_keys
 
     _, problems = parse_topics([{**GOOD, "threshhold": 5, "zzz": 1}])
     assert problems == unknown_keys({"threshhold": 5, "zzz": 1}, ("threshold", "slug"), "topics[0].")
@@ -252,7 +252,7 @@ def test_attribution_spans_are_those_of_the_full_patterns():
     """Each attribution pattern is only run on text holding what all its matches hold: the same spans."""
     from types import SimpleNamespace
 
-    from generator.classify.text import ATTRIBUTION_RES, attribution_intervals
+    from generator.articles.classify.text import ATTRIBUTION_RES, attribution_intervals
 
     texts = ["据美国之声报道，美中贸易谈判继续。", "美国财政部公布的报告显示，中国持有的美债下降。",
              "according to the us treasury, china sold bonds. data from the imf show growth.",
@@ -264,8 +264,8 @@ def test_attribution_spans_are_those_of_the_full_patterns():
 
 
 def _site_aliases(rules):
-    from generator.classify.rules import make_alias
-    from generator.classify.evidence import all_terms
+    from generator.articles.classify.rules import make_alias
+    from generator.articles.classify.evidence import all_terms
 
     # Beside the site's: aliases that overlap themselves, share a first piece, or begin with a dash
     # (searched alone), and a match_case one.
@@ -279,7 +279,7 @@ def test_one_pass_finds_what_each_alias_finds_alone(rules):
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from generator.classify.text import _automata, _find_all, _spans, analyse_article
+    from generator.articles.classify.text import _automata, _find_all, _spans, analyse_article
 
     aliases = _site_aliases(rules)
     automata = _automata(frozenset(aliases))

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from generator.extract.decode import UndecodableError, decode_bytes
+from generator.articles.extract.decode import UndecodableError, decode_bytes
 
 ZH_HANT = "台灣的新聞報導說，明天北部地區會下大雨，氣象局提醒民眾出門記得攜帶雨具，注意交通安全。"
 ZH_HANS = "新华社报道，明天北方地区将有大雨，气象部门提醒市民出门携带雨具，注意交通安全。"

@@ -18,12 +18,12 @@ import feedparser
 
 from conftest import FIXTURES, REPO
 import generator.pipeline as pipeline
-from generator import dedupe
-from generator.cache import Cache
-from generator.dedupe import body_signature, collapse_duplicates, shingles, similarity
-from generator.extract import extract_article
-from generator.frontmatter import split_front_matter
-from generator.lang import to_simplified
+from generator.articles import dedupe
+from generator.incremental.cache import Cache
+from generator.articles.dedupe import body_signature, collapse_duplicates, shingles, similarity
+from generator.articles.extract import extract_article
+from generator.articles.frontmatter import split_front_matter
+from generator.articles.lang import to_simplified
 from generator.records import Article, Block, Digested, Source, Summary
 
 DEDUPE = FIXTURES / "dedupe"
@@ -90,8 +90,8 @@ def test_signature_is_shingle_count_and_128_minhash_values():
 
 
 def test_signature_is_the_same_in_another_process_and_hash_seed():
-    code = ("import hashlib, json, pathlib; from generator.dedupe import body_signature; "
-            "from generator.extract import extract_article; from generator.records import Source; "
+    code = ("import hashlib, json, pathlib; from generator.articles.dedupe import body_signature; "
+            "from generator.articles.extract import extract_article; from generator.records import Source; "
             f"p = pathlib.Path({str(DEDUPE / 'port-strike.html')!r}); d = p.read_bytes(); "
             "a = extract_article(Source(path=p, rel=p.name, kind='html', digest=hashlib.sha256(d).hexdigest(), data=d)); "
             "print(json.dumps(body_signature(a)))")
@@ -105,7 +105,7 @@ def test_signature_needs_neither_scipy_nor_datasketchs_package_init():
     """A fresh process makes a signature without the LSH modules (and scipy) that datasketch's
     __init__ imports, and a later `import datasketch` still gives the whole package, with the same
     MinHash class."""
-    code = ("import json, sys; from generator import dedupe; from generator.records import Article, Block; "
+    code = ("import json, sys; from generator.articles import dedupe; from generator.records import Article, Block; "
             "text = ' '.join(f'word{i} and more words number {i}' for i in range(60)); "
             "sig = dedupe.body_signature(Article(source='a.md', digest='d', title='t', published=None, author=None, "
             "site_name=None, url=None, language='en', blocks=(Block('paragraph', text),))); "
@@ -399,8 +399,8 @@ def test_the_build_line_counts_files_merged_as_duplicates(site, capsys):
 @given(st.text(alphabet=st.sampled_from(list("ab Z1.,'’-_中國美ひカ・\u3099ー〇１ａ\n")) | st.characters(), max_size=60))
 def test_units_are_words_with_every_cjk_character_set_apart(text):
     """One regex pass gives what WORD_RE gives once a space is put around every CJK character."""
-    from generator.dedupe import _units
-    from generator.lang import CJK_RE, WORD_RE, normalize
+    from generator.articles.dedupe import _units
+    from generator.articles.lang import CJK_RE, WORD_RE, normalize
 
     assert _units(text) == WORD_RE.findall(CJK_RE.sub(r" \g<0> ", normalize(text)))
 
@@ -415,7 +415,7 @@ _PIECES = st.lists(st.sampled_from(["the", "port", "strike", "ends", "美", "國
 def test_shingle_hashes_are_the_shingles_one_hash_each(a, b):
     """One hash per distinct shingle, and two texts share as many hashes as they share shingles
     (what MinHash estimates Jaccard from)."""
-    from generator.dedupe import _shingle_size, _units, shingle_hashes
+    from generator.articles.dedupe import _shingle_size, _units, shingle_hashes
 
     ha, hb = shingle_hashes(a), shingle_hashes(b)
     assert len(ha) == len(shingles(a)) and ha.tolist() == sorted(set(ha.tolist()))
@@ -427,8 +427,8 @@ def test_shingle_hashes_are_the_shingles_one_hash_each(a, b):
 @given(st.text(alphabet=st.sampled_from(list("ab Z1.,中國美ひカー〇１ａ")) | st.characters(), max_size=60))
 def test_shingle_size_counts_the_cjk_units(text):
     """Counting CJK characters in the joined units counts the units that are CJK characters."""
-    from generator.dedupe import CJK_SHINGLE, WORD_SHINGLE, _shingle_size, _units
-    from generator.lang import CJK_RE
+    from generator.articles.dedupe import CJK_SHINGLE, WORD_SHINGLE, _shingle_size, _units
+    from generator.articles.lang import CJK_RE
 
     units = _units(text)
     cjk = sum(1 for u in units if CJK_RE.match(u))

@@ -1,6 +1,6 @@
 import os
 
-from generator.discover import discover_sources
+from generator.articles.discover import discover_sources
 
 
 def test_kinds_sorting_and_skips(tmp_path):
@@ -55,7 +55,7 @@ def test_sources_sort_by_path_component_not_by_string(tmp_path):
 
 
 def test_a_folders_own_notes_are_not_articles(tmp_path):
-    from generator.discover import discover_sources
+    from generator.articles.discover import discover_sources
 
     root = tmp_path / "articles"
     (root / "sub").mkdir(parents=True)

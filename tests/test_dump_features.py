@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from generator.extract.dump import extract_dump
-from generator.extract.dump.features import classify, count_texts, is_stop, looks_like_menu, measure
-from generator.extract.dump.layout import MAX_LINE_CHARS, Para, reflow_lines, split_columns
-from generator.extract.dump.meta import find_author, find_date, find_site_name, find_tags, is_byline
-from generator.extract.dump.select import best_span
+from generator.articles.extract.dump import extract_dump
+from generator.articles.extract.dump.features import classify, count_texts, is_stop, looks_like_menu, measure
+from generator.articles.extract.dump.layout import MAX_LINE_CHARS, Para, reflow_lines, split_columns
+from generator.articles.extract.dump.meta import find_author, find_date, find_site_name, find_tags, is_byline
+from generator.articles.extract.dump.select import best_span
 
 
 def _features(text: str, bullet: bool = False, others: tuple[str, ...] = ()):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import SourceError
-from generator.extract.html import extract_html
+from generator.articles.extract.html import extract_html
 
 LOREM = (
     "The committee met on Tuesday to discuss the new budget, which includes funding for schools, "
@@ -198,7 +198,7 @@ DEV_PAGES = [
 @pytest.mark.skipif(not (BENCH / "manifest.json").exists(), reason="benchmark data not present")
 @pytest.mark.parametrize("page_id, language, present, absent", DEV_PAGES)
 def test_dev_page_snippets(page_id, language, present, absent):
-    from generator.extract.decode import decode_bytes
+    from generator.articles.extract.decode import decode_bytes
 
     data = gzip.decompress((BENCH / "html" / f"{page_id}.html.gz").read_bytes())
     doc = extract_html(decode_bytes(data))

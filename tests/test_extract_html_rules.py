@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.extract.html import extract_html
+from generator.articles.extract.html import extract_html
 
 P1 = ("The city council approved the new transport plan on Monday, after a debate that lasted "
       "most of the afternoon and drew a large crowd to the public gallery.")

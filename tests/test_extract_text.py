@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import prose_line
 
-from generator.extract import extract_article
-from generator.extract.text import extract_dump
+from generator.articles.extract import extract_article
+from generator.articles.extract.text import extract_dump
 from generator.records import Source
 
 REPO = Path(__file__).resolve().parent.parent

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import ast
 
-import generator.cache as cache
-import generator.render as render
-from generator.fingerprint import PACKAGE, _file, _imported, code_fingerprint, code_modules
+import generator.incremental.cache as cache
+import generator.site.render as render
+from generator.incremental.fingerprint import PACKAGE, _file, _imported, code_fingerprint, code_modules
 
 from test_incremental import counted, fill  # noqa: F401  (a fixture, and the same small site)
 
@@ -37,18 +37,46 @@ def _ast_imports(module: str, path) -> set[str]:
 def test_every_import_of_the_package_is_followed():
     modules = sorted(p.relative_to(PACKAGE).with_suffix("").as_posix().removesuffix("/__init__").replace("/", ".")
                      for p in PACKAGE.rglob("*.py"))
-    assert "extract.htmlx.score" in modules
+    assert "articles.extract.htmlx.score" in modules
     for module in modules:
         path = _file(module)
         assert _ast_imports(module, path) <= _imported(module, path), module
 
 
+RECORDS_ROOTS = ("articles.process", "incremental.cache")  # cache.records_fingerprint's
+
+
 def test_records_are_keyed_by_the_per_article_code_alone():
-    made_by = code_modules("digest", "cache")
-    assert {"digest", "cache", "extract.htmlx.score", "extract.dump.select", "summarize", "classify.text",
-            "dedupe", "lang", "records"} <= set(made_by)
-    assert not {"render", "search", "serve", "pipeline", "write", "feed", "state"} & set(made_by)
-    assert {"render", "markup", "search"} <= set(code_modules("render"))
+    made_by = set(code_modules(*RECORDS_ROOTS))
+    assert {"articles.process", "incremental.cache", "articles.extract.htmlx.score", "articles.extract.dump.select",
+            "articles.summarize", "articles.classify.text", "articles.dedupe", "articles.lang", "records"} <= made_by
+    # what it must not hold: a new site.toml key, a template, a change to rendering, search, the
+    # dev server or the build's bookkeeping re-extracts no article
+    assert "config" not in made_by and "pipeline" not in made_by and "cli" not in made_by
+    assert not {m for m in made_by if m.startswith(("site.", "serve.", "stories.", "ingest."))}
+    assert not {"incremental.state", "incremental.pagecache", "incremental.workers"} & made_by
+
+
+def test_pages_are_keyed_by_the_rendering_code_alone():
+    made_by = set(code_modules("site.render"))
+    assert {"site.render", "markup", "site.search"} <= made_by
+    # no extraction, no record cache, no build state, no configuration code, no orchestrator:
+    # editing state.py or cache.py, or the topic classifier, re-renders no page
+    assert not {m for m in made_by if m.startswith(("articles.extract", "articles.classify", "serve."))}
+    assert not {"incremental.state", "incremental.cache", "config", "pipeline", "cli"} & made_by
+
+
+def test_the_package_has_no_import_cycle():
+    from graphlib import CycleError, TopologicalSorter
+
+    modules = sorted(p.relative_to(PACKAGE).with_suffix("").as_posix().removesuffix("/__init__").replace("/", ".")
+                     for p in PACKAGE.rglob("*.py"))
+    graph = {m: {d for d in _ast_imports(m, _file(m)) if d != m and not m.startswith(d + ".") and d != ""}
+             for m in modules if m}
+    try:
+        list(TopologicalSorter(graph).static_order())
+    except CycleError as exc:
+        raise AssertionError(f"import cycle: {exc.args[1]}") from None
 
 
 def test_a_fingerprint_follows_the_modules_imported_and_only_them(tmp_path):
@@ -126,3 +154,41 @@ def test_the_first_build_of_other_code_removes_the_records_older_code_made(site,
     now = records()
     assert len(now) == 3 and not now & edited
     assert (root / "pages").is_dir() and (root / "search").is_dir()  # the other caches are not records
+
+
+def _copy_of_the_package(tmp_path):
+    import shutil
+
+    copy = tmp_path / "generator"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def test_editing_the_build_state_code_changes_no_page_key_and_extraction_changes_the_records(tmp_path):
+    copy = _copy_of_the_package(tmp_path)
+    pages, records = (code_fingerprint.__wrapped__("site.render", package=copy),
+                      code_fingerprint.__wrapped__(*RECORDS_ROOTS, package=copy))
+    for name in ("incremental/state.py", "incremental/cache.py", "config.py", "pipeline.py"):
+        with (copy / name).open("a", encoding="utf-8") as fh:
+            fh.write("\n# edited\n")
+    assert code_fingerprint.__wrapped__("site.render", package=copy) == pages
+    records = code_fingerprint.__wrapped__(*RECORDS_ROOTS, package=copy)  # cache.py is the records' layout
+    for name in ("config.py", "site/render.py", "site/outlets.py", "serve/server.py"):  # a new site.toml key's code
+        with (copy / name).open("a", encoding="utf-8") as fh:
+            fh.write("\n# edited again\n")
+    assert code_fingerprint.__wrapped__(*RECORDS_ROOTS, package=copy) == records
+    with (copy / "articles" / "extract" / "markdown.py").open("a", encoding="utf-8") as fh:
+        fh.write("\n# edited\n")
+    assert code_fingerprint.__wrapped__(*RECORDS_ROOTS, package=copy) != records
+    assert code_fingerprint.__wrapped__("site.render", package=copy) == pages
+
+
+def test_a_new_site_toml_key_re_extracts_no_article(site, counted):
+    fill(site)
+    site.build()
+    assert counted  # the first build extracted both
+    counted.clear()
+    with site.config_path.open("a", encoding="utf-8") as fh:
+        fh.write('\n[outlets]\n"example.org" = { en = "Example" }\n')
+    site.build()
+    assert counted == []

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from generator.errors import DigestError
-from generator.extract.html import extract_html
-from generator.extract.markdown import extract_markdown
-from generator.extract.text import extract_dump
-from generator.frontmatter import FrontMatterError, split_front_matter
+from generator.articles.extract.html import extract_html
+from generator.articles.extract.markdown import extract_markdown
+from generator.articles.extract.text import extract_dump
+from generator.articles.frontmatter import FrontMatterError, split_front_matter
 from generator.markup import render_markdown, safe_url, strip_controls
-from generator.slugs import make_slug
+from generator.site.slugs import make_slug
 from test_hostile import SAFE_SCHEMES, browser_scheme, check_tree
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")  # the profiles are in conftest.py

@@ -355,7 +355,7 @@ def test_payload_text_is_escaped_text_not_markup(hostile_site):
 
 def test_summaries_round_trip_payloads_as_strings(hostile_site):
     site, _ = hostile_site
-    from generator.frontmatter import split_front_matter
+    from generator.articles.frontmatter import split_front_matter
 
     texts = {p.name: p.read_text(encoding="utf-8") for p in site.summaries.glob("*.md")}
     assert len(texts) == 9  # dump-0.txt is shown through its hand-edited summary

@@ -9,7 +9,9 @@ import shutil
 import pytest
 
 import generator.pipeline as pipeline
-import generator.workers as workers
+import generator.incremental.workers as workers
+from generator.articles.process import digest_source
+from generator.errors import failure_reason
 
 
 @pytest.fixture
@@ -86,7 +88,7 @@ def test_a_build_that_changes_no_output_file_leaves_the_folder_as_it_is(site, co
 def test_unchanged_articles_come_from_the_heads_file_not_their_records(site, counted, monkeypatch, caplog):
     """A build reads one heads file for the articles it has seen, no record per article; a damaged
     heads file is a warning, the full records are read, and the site is the same."""
-    from generator.cache import Cache
+    from generator.incremental.cache import Cache
 
     fill(site)
     site.build()
@@ -162,7 +164,7 @@ def test_deleted_article_loses_its_page(site):
 
 def test_parallel_results_equal_serial(site, monkeypatch):
     fill(site)
-    from generator.discover import discover_sources
+    from generator.articles.discover import discover_sources
 
     sources, _ = discover_sources(site.articles)
     broken = [replace_data(sources[0], "binary.md", bytes(range(256)) * 20),
@@ -170,32 +172,31 @@ def test_parallel_results_equal_serial(site, monkeypatch):
     sources = sources + broken
     rules = site.config().topics
     monkeypatch.setattr(workers, "MIN_PARALLEL", 10**9)
-    serial = list(workers.digest_sources(sources, rules))
+    serial = list(workers.digest_sources(sources, rules, digest_source))
     monkeypatch.setattr(workers, "MIN_PARALLEL", 0)
-    parallel = list(workers.digest_sources(sources, rules))
+    parallel = list(workers.digest_sources(sources, rules, digest_source))
     assert parallel[:-2] == serial[:-2]  # same records, in input order
     for p, s in zip(parallel[-2:], serial[-2:]):  # failures come back as the same one-line reason
         assert isinstance(p, Exception) and isinstance(s, Exception)
-        assert pipeline.failure_reason(p) == pipeline.failure_reason(s)
+        assert failure_reason(p) == failure_reason(s)
 
 
 def test_a_dying_worker_falls_back_to_serial(site, monkeypatch):
     import os
 
     fill(site)
-    from generator.discover import discover_sources
+    from generator.articles.discover import discover_sources
 
     sources, _ = discover_sources(site.articles)
-    parent, real = os.getpid(), pipeline.digest_source
+    parent = os.getpid()
 
     def dies_in_a_worker(source, rules):
         if os.getpid() != parent and source.rel == "pension-reform.md":
             os._exit(1)  # as if killed by the kernel
-        return real(source, rules)
+        return digest_source(source, rules)
 
-    monkeypatch.setattr(pipeline, "digest_source", dies_in_a_worker)
     monkeypatch.setattr(workers, "MIN_PARALLEL", 0)
-    results = list(workers.digest_sources(sources, site.config().topics))
+    results = list(workers.digest_sources(sources, site.config().topics, dies_in_a_worker))
     assert [r.article.source for r in results] == [s.rel for s in sources]
 
 
@@ -210,7 +211,7 @@ def test_parallel_build_writes_the_same_bytes(tmp_path, monkeypatch):
     import inspect
 
     if "digest_sources" not in inspect.getsource(pipeline.process_sources):
-        pytest.skip("pipeline.process_sources does not use generator.workers yet")
+        pytest.skip("pipeline.process_sources does not use generator.incremental.workers yet")
     from conftest import SiteDir
 
     trees = []
@@ -227,18 +228,16 @@ def test_parallel_build_writes_the_same_bytes(tmp_path, monkeypatch):
 KILLED_BUILD = """
 import os, sys, time
 from pathlib import Path
-import generator.pipeline as pipeline
-import generator.workers as workers
+import generator.incremental.workers as workers
 from generator.records import Source
 
 def slow(source, rules):
     os.write(1, f"{os.getpid()}\\n".encode())  # one write: print() from two workers interleaved
     time.sleep(120)
 
-pipeline.digest_source = slow
 workers.MIN_PARALLEL = 0
 sources = [Source(Path(f"{i}.md"), f"{i}.md", "markdown", str(i), b"x") for i in range(4)]
-list(workers.digest_sources(sources, ()))
+list(workers.digest_sources(sources, (), slow))
 """
 
 
@@ -279,7 +278,7 @@ def test_workers_die_with_a_killed_build():
 def test_heads_keep_a_record_without_its_text(tmp_path, signature):
     from dataclasses import replace
 
-    from generator.cache import Heads
+    from generator.incremental.cache import Heads
     from generator.records import Article, Block, Digested, Summary
 
     article = Article(source="a.md", digest="d1", title="稀土", published="2025-10-21", author=None, site_name="S",
@@ -298,7 +297,7 @@ def test_heads_file_is_written_as_one_sorted_json_document(tmp_path):
     import json
     from dataclasses import replace
 
-    from generator.cache import HEADS_VERSION, Heads, encode_head
+    from generator.incremental.cache import HEADS_VERSION, Heads, encode_head
     from generator.records import Article, Digested, Summary
 
     article = Article(source="a.md", digest="d", title="AUKUS", published=None, author=None, site_name=None,
@@ -323,8 +322,8 @@ def test_heads_read_and_kept_are_copied_not_encoded_again(tmp_path, monkeypatch)
     the file is byte for byte what encoding every head gives."""
     from dataclasses import replace
 
-    from generator import cache
-    from generator.cache import Heads
+    from generator.incremental import cache
+    from generator.incremental.cache import Heads
     from generator.records import Article, Digested, Summary
 
     article = Article(source="a.md", digest="d", title="美中", published=None, author=None, site_name=None,
@@ -354,7 +353,7 @@ def test_a_record_is_encoded_as_asdict_would_and_decodes_back(tmp_path):
     import json
     from dataclasses import asdict, replace
 
-    from generator.cache import Cache, decode, encode
+    from generator.incremental.cache import Cache, decode, encode
     from generator.records import Article, Block, Digested, Summary
 
     article = Article(source="a.html", digest="d", title="稀土 «AUKUS»", published="2025-10-21T08:00:00+08:00",
@@ -415,7 +414,7 @@ def test_heads_file_read_head_by_head_survives_damage(tmp_path, caplog):
     heads (each a warning, or silence for an old version), never an error."""
     from dataclasses import replace
 
-    from generator.cache import HEADS_VERSION, Heads
+    from generator.incremental.cache import HEADS_VERSION, Heads
     from generator.records import Article, Digested, Summary
 
     article = Article(source="a.md", digest="d", title="AUKUS", published=None, author=None, site_name=None,

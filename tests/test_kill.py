@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, REPO, SiteDir, prose_line
-from generator.frontmatter import split_front_matter
+from generator.articles.frontmatter import split_front_matter
 
 ARTICLES = 24
 # Kill points spread over one build's duration: 5 in `make test` (each costs a partial build);

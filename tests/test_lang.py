@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.lang import (CJK_RE, WORD_RE, cjk_count, common_words, detect_language, normalize, normalize_each,
+from generator.articles.lang import (CJK_RE, WORD_RE, cjk_count, common_words, detect_language, normalize, normalize_each,
                            reading_minutes, segment, text_length)
 
 SEED = Path(__file__).resolve().parent.parent / "content" / "articles"
@@ -98,7 +98,7 @@ def test_normalize_each_is_normalize_of_each(texts):
 @pytest.mark.parametrize("threshold", [0, 1, 99, 100, 101, 5000, 10**6])
 def test_common_words_are_every_line_at_or_above_the_threshold(threshold):
     """The one-pass read against its definition: each line of the dictionary in turn."""
-    from generator.lang import _dictionary_path
+    from generator.articles.lang import _dictionary_path
 
     expected = set()
     with open(_dictionary_path(), encoding="utf-8") as f:

@@ -1,8 +1,8 @@
 import pytest
 
 from generator.errors import SourceError
-from generator.extract.markdown import extract_markdown, markdown_blocks
-from generator.frontmatter import dump_front_matter, split_front_matter
+from generator.articles.extract.markdown import extract_markdown, markdown_blocks
+from generator.articles.frontmatter import dump_front_matter, split_front_matter
 
 from conftest import FIXTURES
 

@@ -11,8 +11,8 @@ from email import charset as email_charset
 import pytest
 
 from generator.errors import SourceError
-from generator.extract.html import extract_html
-from generator.extract.mhtml import html_from_mhtml
+from generator.articles.extract.html import extract_html
+from generator.articles.extract.mhtml import html_from_mhtml
 
 BODY_HANT = "台灣的新聞報導說，明天北部地區會下大雨，氣象局提醒民眾出門記得攜帶雨具。" * 3
 PAGE = (

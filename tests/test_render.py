@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from generator.markup import render_markdown, safe_url
-from generator.render import paginate, relative_link
-from generator.slugs import make_slug, unique_slug
+from generator.site.render import paginate, relative_link
+from generator.site.slugs import make_slug, unique_slug
 
 from conftest import REPO
 
@@ -101,7 +101,7 @@ def render_all(site, entries, language="en"):
     """Every page of a site of these entries: {path: parsed page}."""
     from lxml import html as lxml_html
 
-    from generator.render import page_specs, render_page, setup, topic_views
+    from generator.site.render import page_specs, render_page, setup, topic_views
 
     if language != "en":
         text = site.config_path.read_text(encoding="utf-8")
@@ -209,7 +209,7 @@ def test_every_counting_label_has_the_plural_forms_its_language_needs():
     label meets has its own form (a language with "one" and "other" must give both)."""
     import tomllib
 
-    from generator.render import plural_category
+    from generator.site.render import plural_category
 
     labels = tomllib.loads((REPO / "templates" / "labels.toml").read_text(encoding="utf-8"))
     assert {"en", "zh-Hant", "zh-Hans"} <= set(labels)
@@ -224,7 +224,7 @@ def test_every_counting_label_has_the_plural_forms_its_language_needs():
 
 def test_a_plural_label_without_other_is_a_config_error(site):
     from generator.errors import ConfigError
-    from generator.render import load_labels
+    from generator.site.render import load_labels
 
     templates = site.own_templates()
     path = templates / "labels.toml"
@@ -239,7 +239,7 @@ def test_a_plural_label_without_other_is_a_config_error(site):
     ("2026-01-10T09:15:02 (UTC +08:00)", "2026-01-10"), ("2025-02-30", ""), ("yesterday", ""), ("", ""), (None, ""),
 ])
 def test_day_shows_a_real_date_or_nothing(value, shown):
-    from generator.render import day
+    from generator.site.render import day
 
     assert day(value) == shown
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from generator.dates import instant, parse_date, with_zone, zone_named
-from generator.discover import read_source
-from generator.extract import extract_article, original_url
-from generator.extract.saved import html_save_record
-from generator.outlets import article_zone, is_brand, merged_table, outlet_name
+from generator.articles.discover import read_source
+from generator.articles.extract import extract_article, original_url
+from generator.articles.extract.saved import html_save_record
+from generator.site.outlets import article_zone, is_brand, merged_table, outlet_name
 
 TOOLS = Path(__file__).resolve().parent / "fixtures" / "saving-tools"
 TABLE = merged_table({})

@@ -2,7 +2,7 @@
 
 import pytest
 
-from generator.sentences import split_sentences
+from generator.articles.sentences import split_sentences
 
 CASES = [
     # Chinese: 。！？ ends, closing quotes kept with their sentence

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from generator.livereload import EVENTS_PATH, SCRIPT_PATH
-from generator.serve import start_server
+from generator.serve.livereload import EVENTS_PATH, SCRIPT_PATH
+from generator.serve.server import start_server
 
 # Generous bounds for a loaded machine: the test waits for events, it never times them.
 EVENT_WAIT_SECONDS = 20
@@ -163,7 +163,7 @@ def test_bad_site_toml_is_reported_and_survived(served):
 
 
 def test_broadcaster_hands_a_slow_stream_every_event_it_missed():
-    from generator.livereload import HISTORY, Broadcaster
+    from generator.serve.livereload import HISTORY, Broadcaster
 
     events = Broadcaster()
     seen = events.last.seq
@@ -182,7 +182,7 @@ def test_broadcaster_hands_a_slow_stream_every_event_it_missed():
 def test_a_burst_settles_sooner_once_its_last_event_completed_a_save(tmp_path):
     from watchdog.events import FileClosedEvent, FileModifiedEvent, FileMovedEvent
 
-    from generator.watch import QUIET_SECONDS, SETTLED_SECONDS, Watcher, _Handler
+    from generator.serve.watch import QUIET_SECONDS, SETTLED_SECONDS, Watcher, _Handler
 
     articles = tmp_path / "content" / "articles"
     watcher = Watcher([articles], [tmp_path / "site.toml"], tmp_path / "content" / "summaries", lambda paths: None)
@@ -204,7 +204,7 @@ def test_a_save_completed_mid_wait_ends_the_wait_at_its_own_settling_time(tmp_pa
     4 ms later, settles SETTLED_SECONDS after the close, not QUIET_SECONDS after the write."""
     from watchdog.events import FileClosedEvent, FileModifiedEvent
 
-    import generator.watch as watch
+    import generator.serve.watch as watch
 
     clock = [100.0]
     monkeypatch.setattr(watch.time, "monotonic", lambda: clock[0])
@@ -236,9 +236,9 @@ _FIRST_SAVE = r"""
 import sys
 from pathlib import Path
 from generator.config import load_config
-from generator.discover import read_source
-from generator.livereload import Broadcaster
-from generator.serve import Rebuilder
+from generator.articles.discover import read_source
+from generator.serve.livereload import Broadcaster
+from generator.serve.server import Rebuilder
 from generator import pipeline
 
 def loaded_once():
@@ -254,7 +254,7 @@ repo = Path(sys.argv[1])
 config = load_config(repo / "site.toml")
 Rebuilder(repo / "site.toml", None, Broadcaster()).warm_up(config)
 modules, caches = loaded_once()
-assert "generator.lang.common_words" in caches
+assert "generator.articles.lang.common_words" in caches
 for path in sys.argv[2:]:
     item = pipeline.digest_source(read_source(Path(path), Path(path).parent), config.topics)
     assert item.signature, path  # long enough for a near-duplicate signature: datasketch is used
@@ -288,8 +288,8 @@ def test_a_builds_survivors_are_frozen_and_every_few_builds_collected_whole(monk
     import gc
     import weakref
 
-    import generator.serve as serve
-    from generator.livereload import Broadcaster
+    import generator.serve.server as serve
+    from generator.serve.livereload import Broadcaster
 
     class Node:
         pass
@@ -314,11 +314,11 @@ def test_a_builds_survivors_are_frozen_and_every_few_builds_collected_whole(monk
 def test_the_warm_up_survives_a_missing_word_list(monkeypatch):
     """Only a head start: without jieba's dictionary the server still starts (the builds that need
     the word list report it)."""
-    import generator.lang as lang
-    import generator.serve as serve
+    import generator.articles.lang as lang
+    import generator.serve.server as serve
     from conftest import REPO
     from generator.config import load_config
-    from generator.livereload import Broadcaster
+    from generator.serve.livereload import Broadcaster
 
     def missing():
         raise ImportError("jieba's dictionary (the jieba package) is not installed")

@@ -9,11 +9,11 @@ import shutil
 import pytest
 
 import generator.pipeline as pipeline
-import generator.render as render
-import generator.search as search
+import generator.site.render as render
+import generator.site.search as search
 from generator.cli import main
-from generator.discover import discover_sources
-from generator.state import load_state, nothing_changed
+from generator.articles.discover import discover_sources
+from generator.incremental.state import load_state, nothing_changed
 
 
 def fill(site) -> None:
@@ -97,7 +97,7 @@ def test_every_kind_of_input_change_is_noticed(site, own_templates, change):
 
 
 def test_unchanged_files_are_not_read_again(site, monkeypatch):
-    import generator.discover as discover
+    import generator.articles.discover as discover
 
     fill(site)
     for path in site.articles.rglob("*.md"):  # saved a while ago: not within a timestamp tick
@@ -341,7 +341,7 @@ def test_pages_rendered_over_processes_equal_a_serial_render(site, monkeypatch):
     trees = []
     for threshold in (10**9, 0):
         monkeypatch.setattr(render, "MIN_PARALLEL_PAGES", threshold)
-        monkeypatch.setattr("generator.workers.worker_count", lambda: 2)
+        monkeypatch.setattr("generator.incremental.workers.worker_count", lambda: 2)
         monkeypatch.setattr("threading.active_count", lambda: 1)  # threads other tests left behind
         shutil.rmtree(site.root / "_site", ignore_errors=True)
         shutil.rmtree(site.config().cache_dir, ignore_errors=True)
@@ -353,7 +353,7 @@ def test_pages_rendered_over_processes_equal_a_serial_render(site, monkeypatch):
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_a_topic_alias_change_reassigns_topics_without_extracting_again(site, monkeypatch, parallel):
-    import generator.workers as workers
+    import generator.incremental.workers as workers
 
     fill(site)
     site.build()
@@ -374,7 +374,7 @@ def test_a_topic_alias_change_reassigns_topics_without_extracting_again(site, mo
 
 
 def test_the_dev_server_reuses_the_state_it_saved_but_not_one_written_by_another_build(site):
-    from generator.state import BuildState, save_state, state_path
+    from generator.incremental.state import BuildState, save_state, state_path
 
     config = site.config()
     mine = BuildState(articles=7, pages={"index.html": "k"})
@@ -426,7 +426,7 @@ def test_an_edit_reindexes_only_its_search_shard(site, monkeypatch):
 def test_a_no_op_build_reads_only_the_small_last_build_file(site, capsys):
     """The no-op check reads last-build.json, not the state (megabytes at 10,000 articles); a build
     that changes something removes it before writing the state, so it never vouches for another."""
-    from generator.state import state_path
+    from generator.incremental.state import state_path
 
     fill(site)
     assert cli_build(site) == 0
@@ -441,7 +441,7 @@ def test_a_no_op_build_reads_only_the_small_last_build_file(site, capsys):
 
 
 def test_a_no_op_check_does_not_compile_the_topic_rules_but_sees_them_change(site, monkeypatch, capsys):
-    import generator.classify as classify
+    import generator.articles.classify as classify
 
     fill(site)
     assert cli_build(site) == 0
@@ -460,7 +460,7 @@ def test_a_serving_build_leaves_its_epilogue_paused_until_told(site):
     save's own page can be made first; nothing of it is written while the pause holds."""
     import threading
 
-    from generator.state import state_path
+    from generator.incremental.state import state_path
 
     fill(site)
     pipeline.build(site.config(), serving=True).epilogue()
@@ -490,7 +490,7 @@ def test_state_is_written_as_one_sorted_json_document(tmp_path):
     import io
     import json
 
-    from generator.state import _write_sorted_json
+    from generator.incremental.state import _write_sorted_json
 
     data = {"version": 1, "summaries": {"b.md": [1, 2, 3, {"title": "稀土 «»", "z": None, "a": True}, "正文", False],
                                         "a.md": [4, 5, 6, {}, "", True]},

@@ -6,7 +6,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from generator.records import Article, Block, Digested, Summary
-from generator.summaries import load_summaries, mint_id, read_summary, remember_summaries, sync_one, sync_summaries
+from generator.site.summaries import load_summaries, mint_id, read_summary, remember_summaries, sync_one, sync_summaries
 
 
 def item(source="a.txt", title="Rare earth deal signed", digest="d1", text="Body text.", url=None):
@@ -100,7 +100,7 @@ def _age(path, seconds=10):
 
 
 def test_a_summary_this_build_wrote_is_remembered_and_not_parsed_by_the_next(tmp_path, monkeypatch):
-    import generator.summaries as summaries
+    import generator.site.summaries as summaries
 
     since = time.time_ns() - 20 * 10**9  # the build began 20 s ago (files are aged 10 s)
     written = sync_one(tmp_path, item(), None, set())
@@ -132,7 +132,7 @@ def test_a_summary_saved_by_a_person_after_the_build_wrote_it_is_not_remembered(
 def test_load_summaries_reads_what_glob_finds_in_name_order(tmp_path):
     """Every *.md entry, as Path.glob("*.md") finds them (hidden ones too), in name order; one that
     cannot be read is a problem line, not a stop."""
-    from generator.summaries import load_summaries
+    from generator.site.summaries import load_summaries
 
     text = "---\ntitle: T\n---\n\nBody.\n"
     for name in ("b.md", "a.md", ".hidden.md", "B.md", "c.MD", "d.md.tmp", "é.md"):

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.records import Article, Block
-from generator.summarize import summarize_article
+from generator.articles.summarize import summarize_article
 
 
 def make_article(paragraphs, language, title=""):
@@ -188,8 +188,8 @@ def test_credits_and_time_stamps_before_the_news_are_stripped():
 
 def test_only_the_opening_of_a_huge_article_is_read():
     """Work is bounded: text after ANALYSIS_CHARS characters is never split, scored or shown."""
-    from generator.sentences import ANALYSIS_CHARS
-    from generator.summarize import usable_sentences
+    from generator.articles.sentences import ANALYSIS_CHARS
+    from generator.articles.summarize import usable_sentences
 
     filler = " ".join(f"Officials met for the {n}th time to discuss the budget." for n in range(600))
     assert len(filler) > ANALYSIS_CHARS
@@ -215,7 +215,7 @@ _PIECES = ["LONDON", "(Reuters)", "-", "–", "By", "Gary", "Graves,", "USA", "T
 @given(st.lists(st.sampled_from(_PIECES), max_size=12).map(" ".join) | st.text(max_size=40))
 def test_one_pass_dateline_and_boilerplate_checks_agree_with_each_pattern(text):
     """The combined patterns decide as the patterns one by one did."""
-    from generator import summarize as sm
+    from generator.articles import summarize as sm
 
     def strip_one_by_one(t: str) -> str:
         changed = True

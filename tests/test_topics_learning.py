@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.classify import attach_examples, classify_article, corrections, explain_article, parse_topics
-from generator.classify.entities import parse_entities
-from generator.classify.explain import explain_dict, explain_lines
-from generator.classify.model import FEATURES, fit_logistic, fit_weights, source_folds, source_group
+from generator.articles.classify import attach_examples, classify_article, corrections, explain_article, parse_topics
+from generator.articles.classify.entities import parse_entities
+from generator.articles.classify.explain import explain_dict, explain_lines
+from generator.articles.classify.model import FEATURES, fit_logistic, fit_weights, source_folds, source_group
 from generator.records import Article, Block
 
 REPO = Path(__file__).resolve().parent.parent
@@ -135,7 +135,7 @@ def test_a_topic_gets_its_own_weights_only_with_enough_examples():
 
 
 def test_shipped_weights_fit_the_features_and_the_shipped_topics(rules):
-    from generator.classify.fitted import WEIGHTS
+    from generator.articles.classify.fitted import WEIGHTS
 
     assert WEIGHTS.features == FEATURES
     assert {r.slug for r in rules} <= set(WEIGHTS.by_topic)
@@ -202,7 +202,7 @@ def test_a_correction_adds_a_topic_to_similar_articles(rules):
 
 
 def test_unchanged_topics_make_no_example_and_examples_change_the_rules_key(rules):
-    from generator.digest import rules_key
+    from generator.articles.process import rules_key
 
     art = CONCEPTS[0][1]
     assert corrections(art, ["us-china"], ["us-china"], [r.slug for r in rules]) is None
@@ -215,7 +215,7 @@ def test_unchanged_topics_make_no_example_and_examples_change_the_rules_key(rule
 def test_an_edit_stays_an_example_once_it_has_taught_the_rules(rules, tmp_path):
     """The hook a build calls with its hand-edited summaries: only edits that disagree with the rules
     alone become examples, and they still do after the rules learned from them (no flip-flop)."""
-    from generator.classify import examples_from_edits, load_examples, save_examples
+    from generator.articles.classify import examples_from_edits, load_examples, save_examples
 
     corrected = article("US submarines to rotate through Perth", *SUBMARINES, *FILLER)
     agreeing = CONCEPTS[0][1]
@@ -249,9 +249,9 @@ def test_a_topic_written_only_in_configuration_is_decided_by_the_weights_across_
 
 
 def test_without_fitted_weights_the_hand_set_score_meets_the_threshold(rules):
-    from generator.classify import decide, read_signals
-    from generator.classify.evidence import prior_score
-    from generator.classify.model import Weights
+    from generator.articles.classify import decide, read_signals
+    from generator.articles.classify.evidence import prior_score
+    from generator.articles.classify.model import Weights
 
     arts = [c[1] for c in CONCEPTS] + [article("AUKUS", "AUKUS partners met.", *FILLER)]
     for art in arts:
@@ -266,7 +266,7 @@ def test_a_hand_corrected_summary_teaches_the_next_build(site):
     of that article (another outlet's version) is decided like it; the corrected file is kept."""
     import re
 
-    from generator.frontmatter import split_front_matter
+    from generator.articles.frontmatter import split_front_matter
 
     body = "\n\n".join([*SUBMARINES, *FILLER])
     site.add("perth.md", f"---\ntitle: US submarines to rotate through Perth\n---\n\n{body}\n")

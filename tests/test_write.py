@@ -4,7 +4,7 @@ import pytest
 
 from generator.errors import OutputCollision
 from generator.records import OutputFile
-from generator.write import recover_output, write_site
+from generator.site.write import recover_output, write_site
 
 
 def test_writes_exactly_the_files_and_leaves_unchanged_ones_alone(tmp_path):
@@ -74,7 +74,7 @@ def test_pages_rendered_straight_into_the_stage(tmp_path):
 def test_staging_links_every_file_and_symlink_and_lists_them(tmp_path):
     """The staged copy holds what the site holds, and the paths it returns are every file and
     symlink under it (what a walk finds), so a file no longer wanted is always removed."""
-    from generator.write import _link_tree
+    from generator.site.write import _link_tree
 
     site = tmp_path / "site"
     (site / "a" / "b").mkdir(parents=True)
@@ -107,8 +107,8 @@ def test_a_file_no_longer_wanted_is_removed_from_a_nested_folder(tmp_path):
 def test_the_previous_site_removed_beside_the_build(tmp_path, monkeypatch, have_rm):
     """With Removals, the previous site is removed by `rm -rf` in its own process, done once wait()
     returns; without rm, at once. Either way only the new site is left."""
-    from generator import write
-    from generator.write import Removals
+    from generator.site import write
+    from generator.site.write import Removals
 
     out = tmp_path / "_site"
     write_site([OutputFile("a/index.html", b"old"), OutputFile("b.html", b"b")], out)

@@ -1,0 +1,325 @@
+"""A content-hash cache of per-article work (extract, summarize, classify), as JSON files.
+
+Key = sha256(source bytes digest + fingerprint), where the fingerprint covers the code that makes a
+record (records_fingerprint); a record also names the topic rules its topics were assigned with
+(digest.reclassify). A missing, old or corrupt entry is a miss; a cache folder that cannot be used
+at all is a warning, never a failure.
+
+Beside the records, one file (`heads-<fingerprint>.json`) holds the last build's records without
+their article text ("heads"): all a build needs of an unchanged article (metadata, summary, topics,
+near-duplicate signature, reading time). A build reads that one file instead of a record per
+article, and holds no article text in memory; full records are read only for articles whose text
+is needed again (topics under changed rules).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import logging
+import os
+from array import array
+from dataclasses import fields
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from generator.incremental.fingerprint import code_fingerprint
+from generator.records import Article, Block, Digested, Summary
+
+log = logging.getLogger(__name__)
+# Bump when the cached record layout changes.
+CACHE_VERSION = 4
+
+
+def records_fingerprint() -> str:
+    """What keys the records besides an article's bytes: the code that makes them (articles/process.py and
+    what it imports) and the record layout (this module), so a change elsewhere in the generator
+    (rendering, search, the dev server) keeps every record, and a change there invalidates them."""
+    return hashlib.sha256(f"v{CACHE_VERSION}\n{code_fingerprint('articles.process', 'incremental.cache')}".encode()).hexdigest()
+
+
+def _data(item: Digested, blocks: bool, skip: tuple[str, ...] = ()) -> dict:
+    """A record as JSON data, built field by field (asdict deep-copies every string and number:
+    1.5 ms a record, and 12 s a build at 10,000 for the heads' signatures); the signature is left
+    to the caller."""
+    article = {f.name: _plain(getattr(item.article, f.name)) for f in fields(item.article) if f.name != "blocks"}
+    article["blocks"] = [{"kind": b.kind, "text": b.text} for b in item.article.blocks] if blocks else []
+    data = {f.name: _plain(getattr(item, f.name)) for f in fields(item) if f.name not in ("article", *skip)}
+    data["article"] = article
+    data["summary"] = {f.name: _plain(getattr(item.summary, f.name)) for f in fields(item.summary)}
+    return data
+
+
+def encode(item: Digested) -> dict:
+    """The whole record as JSON data: what dataclasses.asdict gives (tested)."""
+    data = _data(item, blocks=True)
+    data["signature"] = list(item.signature)
+    return data
+
+
+def encode_head(item: Digested) -> dict:
+    """The record without the article's text (blocks), as JSON data; see the module docstring."""
+    data = _data(item, blocks=False, skip=("saved_ns",))
+    data["signature"] = _pack(item.signature)
+    return data
+
+
+def packed_signature(numbers) -> array:
+    """A signature as an array of 32-bit values (64-bit if one needs it): how heads hold them."""
+    return array("I" if all(0 <= n <= 0xFFFFFFFF for n in numbers) else "Q", numbers)
+
+
+def _pack(numbers: tuple[int, ...]) -> str:
+    """A near-duplicate signature (its size, then 32-bit hash values) as base64: half the heads
+    file's size as a JSON list of numbers, and read many times faster."""
+    code = "I" if all(0 <= n <= 0xFFFFFFFF for n in numbers) else "Q"
+    return code + base64.b64encode(array(code, numbers).tobytes()).decode("ascii")
+
+
+def _unpack(text: str) -> array:
+    """The signature as the packed array itself: 4 bytes a value, where a tuple of ints takes 36
+    (45 MiB of a 10,000-article build's memory). Compares equal to its tuple as tuple(...)."""
+    if text[:1] not in ("I", "Q"):
+        raise ValueError("not a packed signature")
+    return array(text[0], base64.b64decode(text[1:].encode("ascii"), validate=True))
+
+
+def _signature(value) -> tuple[int, ...] | array:
+    return value if isinstance(value, array) else tuple(value)
+
+
+def _plain(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
+def decode(data: dict) -> Digested:
+    a = dict(data["article"])
+    a["blocks"] = tuple(Block(**b) for b in a["blocks"])
+    a["tags"], a["captions"] = tuple(a["tags"]), tuple(a["captions"])
+    s = dict(data["summary"])
+    s["key_points"] = tuple(s["key_points"])
+    return Digested(article=Article(**a), summary=Summary(**s), topics=tuple(data["topics"]),
+                    sources=tuple(data["sources"]), signature=_signature(data.get("signature", ())), rules=data.get("rules", ""),
+                    minutes=data.get("minutes", 0))
+
+
+HEADS_VERSION = 4  # 4: one head a line
+
+
+class Heads:
+    """The heads file of one fingerprint: digest -> record without text (Digested with no blocks)."""
+
+    def __init__(self, folder: Path, fingerprint: str):
+        self.path = Path(folder) / f"heads-{fingerprint[:32]}.json"
+        self.folder = Path(folder)
+        self._raw: dict[str, Digested | Exception] = {}  # read, not yet served (an error: damaged)
+        self._served: dict[str, Digested] = {}  # what get() returned, by digest (popped from _raw)
+        self._read = False
+        self.replaced = False  # save() removed the heads file of another fingerprint (other code)
+
+    def _load(self) -> None:
+        self._read = True
+        try:
+            with open(self.path, encoding="utf-8", newline="\n") as lines:
+                self._raw = _read_heads(lines)
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, AttributeError, TypeError, IndexError) as exc:
+            log.warning("%s: unreadable, reading the full records instead (%s)", self.path, exc)
+
+    def get(self, digest: str) -> Digested | None:
+        if not self._read:
+            self._load()
+        item = self._raw.pop(digest, None)
+        if isinstance(item, Exception):
+            log.warning("%s: damaged head of %s, reading its full record (%s)", self.path, digest[:12], item)
+            return None
+        if item is not None:
+            self._served[digest] = item
+        return item
+
+    def note(self, digest: str, item: Digested) -> None:
+        """An item this process kept in memory since it last read or wrote this file (digest
+        serve): as good as read from it, so an unchanged set of items does not rewrite the file."""
+        self._served[digest] = item
+
+    def save(self, items: dict[str, Digested]) -> None:
+        """Keep the heads of exactly these items (digest -> record); an item without a reading time
+        is left out (its text would be needed). Written only when it differs; old files removed."""
+        if not self._read:
+            self._load()
+        kept = {d: item for d, item in items.items() if item.minutes}
+        if not self._raw and kept.keys() == self._served.keys() and self.path.exists() \
+                and all(self._served[d] is item for d, item in kept.items()):
+            return  # every head was read and is kept as read, and there is no other
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            # A head served as read is copied from the file as it was read, not encoded again.
+            reuse = {d for d, item in kept.items() if self._served.get(d) is item}
+            with open(tmp, "w", encoding="utf-8") as out, _head_lines(self.path if reuse else None) as old:
+                _write_heads(out, kept, old, reuse)
+            os.replace(tmp, self.path)
+            self._raw, self._served = {}, kept  # as if every head had just been read
+            for old in self.folder.glob("heads-*.json"):
+                if old != self.path:
+                    old.unlink(missing_ok=True)
+                    self.replaced = True
+        except OSError as exc:
+            log.warning("%s: cannot write (%s); the next build reads the full records", self.path, exc)
+
+
+def _decode_head(data) -> Digested | Exception:
+    try:
+        return decode(dict(data, signature=_unpack(data["signature"])))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return exc
+
+
+def _read_heads(lines) -> dict[str, Digested | Exception]:
+    """The heads file (its lines) as records, each decoded as soon as its line is read: neither the
+    file's text nor its JSON data is ever held whole beside the records (their peak at 10,000
+    articles: 70 MiB). A file of another layout or version gives nothing."""
+    it = iter(lines)
+    if next(it, "") != '{"heads":{\n':
+        raise ValueError("not a heads file")
+    heads: dict[str, Digested | Exception] = {}
+    for line in it:
+        if line.startswith("}"):
+            tail = json.loads("{" + line[2:]) if line.startswith("},") else {}
+            return heads if tail.get("version") == HEADS_VERSION else {}
+        ((digest, data),) = json.loads("{" + line.rstrip("\n").rstrip(",") + "}").items()
+        heads[digest] = _decode_head(data)
+    raise ValueError("cut short")
+
+
+@contextlib.contextmanager
+def _head_lines(path: Path | None) -> Iterator[Iterator[tuple[str, str]]]:
+    """(digest, the head's JSON text) of each line of a heads file, in its order (sorted by digest),
+    read lazily and not decoded; nothing for no path, a missing file or one of another layout, and
+    nothing more from a line that is not a head."""
+    def heads(lines) -> Iterator[tuple[str, str]]:
+        if next(lines, "") != '{"heads":{\n':
+            return
+        for line in lines:
+            at = line.find('":')
+            if line.startswith("}") or at < 0:
+                return
+            try:
+                digest = json.loads(line[:at + 1])
+            except ValueError:
+                return
+            yield digest, line[at + 2:].rstrip("\n").rstrip(",")
+
+    try:
+        lines = open(path, encoding="utf-8", newline="\n") if path is not None else None
+    except OSError:
+        lines = None
+    if lines is None:
+        yield iter(())
+        return
+    with lines:
+        yield heads(lines)
+
+
+def _write_heads(out, items: dict[str, Digested], old: Iterator[tuple[str, str]] = iter(()),
+                 reuse: set[str] = frozenset()) -> None:
+    """The heads file: JSON with one head a line (JSON strings hold no raw line breaks), sorted by
+    digest, written one head at a time (never the whole file's JSON data or text at once).
+
+    `old`: the (digest, text) of the heads in the file as it was read (_head_lines), and `reuse`
+    the digests whose items are those heads, unchanged: their text is copied, not encoded again
+    (encoding all 10,000 heads took 1 s of a one-article edit)."""
+    def dump(value) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    out.write('{"heads":{\n')
+    at = next(old, None)
+    for n, digest in enumerate(sorted(items)):
+        text = None
+        if digest in reuse:
+            while at is not None and at[0] < digest:
+                at = next(old, None)
+            if at is not None and at[0] == digest:
+                text = at[1]
+        if text is None:
+            text = dump(encode_head(items[digest]))
+        out.write(f"{dump(digest)}:{text}{',' if n < len(items) - 1 else ''}\n")
+    out.write(f'}},"version":{dump(HEADS_VERSION)}}}\n')
+
+
+# The dev server's builds keep what they read or made in memory too, so a save re-reads nothing
+# but the changed file. Keyed like the files (digest + fingerprint).
+_MEMORY: dict[str, Digested] = {}
+_HEADS_MEMORY: dict[str, Digested] = {}  # records without text (Heads), for process_sources only
+
+
+class Cache:
+    def __init__(self, folder: Path, fingerprint: str, remember: bool = False):
+        self.folder = folder
+        self.fingerprint = fingerprint
+        self.remember = remember  # keep entries in this process's memory (digest serve)
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, digest: str) -> Path:
+        key = hashlib.sha256(f"{digest}:{self.fingerprint}".encode()).hexdigest()
+        return self.folder / key[:2] / f"{key}.json"
+
+    def remembered(self, digest: str) -> Digested | None:
+        """The record, or head, this process keeps in memory (digest serve), else None."""
+        if not self.remember:
+            return None
+        name = self._path(digest).name
+        return _MEMORY.get(name) or _HEADS_MEMORY.get(name)
+
+    def remember_head(self, digest: str, item: Digested) -> None:
+        """Keep a head in memory (digest serve); get() never returns it: it has no text."""
+        if self.remember:
+            _HEADS_MEMORY[self._path(digest).name] = item
+
+    def get(self, digest: str) -> Digested | None:
+        path = self._path(digest)
+        if self.remember and path.name in _MEMORY:
+            self.hits += 1
+            return _MEMORY[path.name]
+        try:
+            item = decode(json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            item = None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("%s: unreadable cache entry, rebuilding it (%s)", path, exc)
+            item = None
+        if item is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+            if self.remember:
+                _MEMORY[path.name] = item
+        return item
+
+    def prune(self, keep: Iterable[str]) -> int:
+        """Remove every record but those of these source digests under this fingerprint: what other
+        code made, and articles no longer there (and a killed build's temporary files). Returns how
+        many files were removed."""
+        wanted = {self._path(d).name for d in keep}
+        removed = 0
+        for path in [*self.folder.glob("[0-9a-f][0-9a-f]/*.json"), *self.folder.glob("[0-9a-f][0-9a-f]/*.tmp")]:
+            if path.name not in wanted:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def put(self, digest: str, item: Digested) -> None:
+        path = self._path(digest)
+        if self.remember:
+            _MEMORY[path.name] = item
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(encode(item), ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            tmp.replace(path)
+        except OSError as exc:
+            log.warning("%s: cannot write cache (%s); continuing without it", self.folder, exc)

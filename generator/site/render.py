@@ -1,0 +1,582 @@
+"""Entries -> HTML pages (Jinja, autoescaped) and static assets, as OutputFile records.
+
+Links between pages are relative, so the site works under any base path (a GitHub project site's
+/REPO/) and from any local server; canonical and OpenGraph URLs are absolute.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import posixpath
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+from markupsafe import Markup, escape
+
+from generator.errors import ConfigError
+from generator.incremental.fingerprint import code_fingerprint
+from generator.markup import render_markdown, safe_url
+from generator.incremental.pagecache import PageCache
+from generator.records import Entry, OutputFile
+from generator.site.search import search_bundles, simplified_form
+from generator.dates import instant
+from generator.urls import ascii_uri, http_url
+
+
+# SiteConfig (generator/config.py) is named in annotations only, never imported: the pages' key
+# holds the code of this module and what it imports, and the configuration's code (which parses the
+# topic rules) makes no page byte; the configuration's values are in the key (`setup`).
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # output path, e.g. "topics/aukus/index.html"
+    template: str
+    title: str
+    context: dict
+
+
+def make_env(templates_dir: Path) -> jinja2.Environment:
+    """A Jinja environment for the templates folder. Kept for the process while no template changed
+    (digest serve builds many times: compiling the templates anew cost 0.13 s of each save's page);
+    the key is the templates' own bytes, so an edit within one timestamp tick is not missed."""
+    key = (str(Path(templates_dir).resolve()), _templates_digest(Path(templates_dir)))
+    env = _ENVS.get(key[0])
+    if env is None or env[0] != key[1]:
+        env = _ENVS[key[0]] = (key[1], _new_env(templates_dir))
+    return env[1]
+
+
+_ENVS: dict[str, tuple[str, jinja2.Environment]] = {}
+
+
+def _templates_digest(templates_dir: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(templates_dir.rglob("*")):
+        if path.is_file() and "static" not in path.relative_to(templates_dir).parts[:1]:
+            h.update(f"{path.relative_to(templates_dir).as_posix()}\0".encode("utf-8", "surrogateescape"))
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _new_env(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(plural=plural, fill=fill_label, day=day, simplified=simplified_form)
+    return env
+
+
+def plural_category(language: str, n: int) -> str:
+    """The CLDR plural category of `n` in `language` (Babel's rules): en has "one" and "other",
+    Chinese only "other"; a language Babel does not know counts as English."""
+    return _plural_rule(language)(n)
+
+
+@functools.lru_cache(maxsize=8)
+def _plural_rule(language: str):
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language, sep="-").plural_form
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale("en").plural_form
+
+
+def plural(label: str | dict, n: int, language: str) -> str:
+    """A counting label with `n` filled in: a plain string ("{n} min read"), or a table of plural
+    forms ({one = "{n} article", other = "{n} articles"}) from which n's category is taken."""
+    if isinstance(label, dict):
+        label = label.get(plural_category(language, n)) or label["other"]
+    return label.replace("{n}", str(n))
+
+
+def fill_label(label: str, **values) -> Markup:
+    """A label with {name} placeholders filled: the label escaped, each value escaped unless it is
+    markup already (a topic name in a span with its own lang)."""
+    out = escape(label)
+    for key, value in values.items():
+        out = Markup(out.replace("{" + key + "}", escape(value)))
+    return Markup(out)
+
+
+_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def day(value: str | None) -> str:
+    """The calendar day (YYYY-MM-DD) an ISO date or datetime names; "" when there is none, or the
+    value is not a real date: a reader sees no date rather than a wrong or invalid one."""
+    if not value or not _DAY_RE.match(value):
+        return ""
+    try:
+        return datetime.date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return ""
+
+
+def load_labels(templates_dir: Path, language: str) -> dict[str, str]:
+    """The templates' words (labels.toml) in the site's language, English where it has none."""
+    path = templates_dir / "labels.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problem = "no such file (paths.templates in site.toml names the templates folder)"
+        raise ConfigError(str(path), [problem]) from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(str(path), [f"unreadable: {exc}"]) from None
+    labels = dict(data.get("en", {}))
+    labels.update(data.get(language, data.get(language.split("-")[0], {})))
+    bad = [f"{key}: a table of plural forms needs `other`" for key, value in sorted(labels.items())
+           if isinstance(value, dict) and not isinstance(value.get("other"), str)]
+    if bad:
+        raise ConfigError(str(path), bad)
+    return labels
+
+
+def url_of(path: str) -> str:
+    """The public URL path (relative to the base) of an output file: directories for index.html."""
+    return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+@functools.lru_cache(maxsize=65536)
+def relative_link(target: str, from_path: str) -> str:
+    """Link from the page at `from_path` to the base-relative `target` ("" is the home page).
+    Both are clean relative POSIX paths, so this is list arithmetic (posixpath.relpath would call
+    abspath twice: a third of rendering time); pages share links, hence the cache."""
+    start = [p for p in posixpath.dirname(from_path).split("/") if p]
+    parts = [p for p in target.split("/") if p]
+    common = 0
+    while common < min(len(start), len(parts)) and start[common] == parts[common]:
+        common += 1
+    link = "/".join([".."] * (len(start) - common) + parts[common:]) or "."
+    if target.endswith("/") or target == "":
+        link = link.rstrip("/") + "/"
+    return "./" if link in ("./", "/") else link
+
+
+def topic_views(config: SiteConfig, entries: list[Entry]) -> list[dict]:
+    lang = config.language
+    views = []
+    for rule in config.topics:
+        names = rule.names
+        key = lang if lang in names else ("en" if "en" in names else next(iter(names)))
+        desc = rule.description
+        if isinstance(desc, dict):
+            desc = desc.get(lang) or desc.get("en") or next(iter(desc.values()), "")
+        views.append({
+            "slug": rule.slug,
+            "name": names[key],
+            "name_lang": key,
+            "other_names": [{"lang": k, "name": v} for k, v in names.items() if k != key and v != names[key]],
+            "description": desc or "",
+            "count": sum(1 for e in entries if rule.slug in e.topics),
+        })
+    return views
+
+
+def entry_view(entry: Entry) -> dict[str, Any]:
+    view = dict(entry.__dict__)
+    view["summary_html"] = Markup(render_markdown(entry.summary))
+    view["safe_url"] = entry.url if http_url(entry.url) and safe_url(entry.url) else None
+    return view
+
+
+def _when(entry: Entry) -> float | None:
+    """When the article is placed in time: published, else saved (an undated article sorts by when
+    it was saved), as a timestamp; None when neither is known."""
+    value = instant(entry.published) or instant(entry.saved)
+    return value.timestamp() if value else None
+
+
+def sort_entries(entries: list[Entry]) -> list[Entry]:
+    """Newest first; articles with neither date last; ties broken by slug so the order never
+    depends on input order."""
+    keyed = [(_when(e), e) for e in entries]
+    return [e for when, e in sorted(keyed, key=lambda p: (p[0] is not None, p[0] or 0.0, p[1].slug), reverse=True)]
+
+
+def paginate(base: str, items: list, size: int) -> list[tuple[str, list, dict]]:
+    """[(output path, items on the page, pagination info)] with page 1 at `base`index.html."""
+    chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+    paths = [f"{base}index.html"] + [f"{base}page/{n}/index.html" for n in range(2, len(chunks) + 1)]
+    pages = []
+    for n, (path, chunk) in enumerate(zip(paths, chunks), start=1):
+        info = {
+            "number": n,
+            "pages": len(chunks),
+            "newer": url_of(paths[n - 2]) if n > 1 else None,
+            "older": url_of(paths[n]) if n < len(chunks) else None,
+        }
+        pages.append((path, chunk, info))
+    return pages
+
+
+def feed_links(config: SiteConfig, base: str, title: str, topic: dict | None = None) -> list[dict]:
+    """The three feeds under `base`: the whole site's, or `topic`'s (its name shown beside them, so
+    a page offering both sets says which is which)."""
+    scope = {"scope": "topic", "name": topic["name"], "name_lang": topic["name_lang"]} if topic else {"scope": "site"}
+    return [
+        {"type": "application/rss+xml", "title": f"{title} (RSS)", "label": "RSS", "target": f"{base}feed.xml", **scope},
+        {"type": "application/atom+xml", "title": f"{title} (Atom)", "label": "Atom", "target": f"{base}atom.xml",
+         **scope},
+        {"type": "application/feed+json", "title": f"{title} (JSON Feed)", "label": "JSON Feed",
+         "target": f"{base}feed.json", **scope},
+    ]
+
+
+def feed_groups(feeds: list[dict]) -> list[dict]:
+    """Feeds in runs of one scope, in order: [{"scope", "name", "name_lang", "feeds"}]."""
+    groups: list[dict] = []
+    for feed in feeds:
+        if not groups or (groups[-1]["scope"], groups[-1]["name"]) != (feed["scope"], feed.get("name")):
+            groups.append({"scope": feed["scope"], "name": feed.get("name"), "name_lang": feed.get("name_lang"),
+                           "feeds": []})
+        groups[-1]["feeds"].append(feed)
+    return groups
+
+
+def month_groups(views: list[Entry]) -> list[tuple[str, list[Entry]]]:
+    """[("2025-10", entries), ...] newest month first; undated entries under "undated"."""
+    groups: dict[str, list[Entry]] = {}
+    for v in views:
+        key = v.published[:7] if v.published and len(v.published) >= 7 else "undated"
+        groups.setdefault(key, []).append(v)
+    return sorted(groups.items(), key=lambda kv: (kv[0] != "undated", kv[0]), reverse=True)
+
+
+def archive_specs(views: list[Entry], site_feeds: list[dict], labels: dict) -> list[PageSpec]:
+    months = month_groups(views)
+    index = [{"key": k, "count": len(v), "target": f"archive/{k}/"} for k, v in months]
+    specs = [PageSpec("archive/index.html", "archive.html", labels["archive"],
+                      {"months": index, "feeds": site_feeds, "entries": []})]
+    for key, chosen in months:
+        specs.append(PageSpec(f"archive/{key}/index.html", "archive.html", f"{labels['archive']} {key}",
+                              {"months": [], "month": key, "entries": chosen, "feeds": site_feeds}))
+    return specs
+
+
+def page_specs(config: SiteConfig, entries: list[Entry], topics: list[dict], labels: dict) -> list[PageSpec]:
+    """Every page as a PageSpec whose context holds Entry records (turned into template views only
+    when the page is rendered), so a page's key can be computed without rendering anything."""
+    views = sort_entries(entries)
+    site_feeds = feed_links(config, "", config.title)
+    specs = home_specs(config, views, topics, site_feeds, labels)
+    for t in topics:
+        mine = [v for v in views if t["slug"] in v.topics]
+        feeds = feed_links(config, f"topics/{t['slug']}/", t["name"], t) + site_feeds
+        for path, chunk, info in paginate(f"topics/{t['slug']}/", mine, config.page_size):
+            specs.append(PageSpec(path, "topic.html", t["name"],
+                                  {"entries": chunk, "pagination": info, "topic": t, "feeds": feeds,
+                                   "description": t["description"]}))
+    specs.extend(article_spec(v, site_feeds) for v in views)
+    about = {"feeds": site_feeds, "heading": config.about_title, "about": config.about_text,
+             "counts": {t["slug"]: t["count"] for t in topics}}
+    specs.append(PageSpec("about/index.html", "about.html", config.about_title, about))
+    specs.extend(archive_specs(views, site_feeds, labels))
+    bundles = search_bundles(f"articles/{v.slug}/index.html" for v in views)
+    specs.append(PageSpec("search/index.html", "search.html", labels["search"], {"feeds": site_feeds,
+                                                                               "bundles": bundles}))
+    specs.append(PageSpec("404.html", "404.html", "404", {"feeds": site_feeds}))
+    return specs
+
+
+# Newest articles of each topic on the home page: a few headlines per topic keep the page to a
+# screen or two with the handful of topics a site follows; the topic's own page has the rest.
+HOME_TOPIC_ARTICLES = 3
+
+
+def home_specs(config: SiteConfig, views: list[Entry], topics: list[dict], site_feeds: list[dict],
+               labels: dict) -> list[PageSpec]:
+    """The home page: each topic's newest articles (HOME_TOPIC_ARTICLES) with its count and a link
+    to its page, then, apart, the articles no topic took, newest first, paginated under it
+    (page/2/, ...). With no topic stories, the list is every article ("latest")."""
+    slugs = {t["slug"] for t in topics}
+    sections = [{"topic": t, "entries": [v for v in views if t["slug"] in v.topics][:HOME_TOPIC_ARTICLES]}
+                for t in topics if t["count"]]
+    others = [v for v in views if not slugs.intersection(v.topics)]
+    heading = labels["other_articles"] if sections else labels["latest"]
+    specs = []
+    for path, chunk, info in paginate("", others, config.page_size):
+        first = info["number"] == 1
+        specs.append(PageSpec(path, "index.html", "" if first else f"{heading} {info['number']}",
+                              {"entries": chunk, "pagination": info, "feeds": site_feeds, "heading": config.title,
+                               "intro": config.description if first else "", "sections": sections if first else [],
+                               "list_heading": heading}))
+    return specs
+
+
+def article_spec(entry: Entry, site_feeds: list[dict]) -> PageSpec:
+    """An article's page: made from its entry alone (and what every page shares)."""
+    return PageSpec(f"articles/{entry.slug}/index.html", "article.html", entry.title,
+                    {"e": entry, "feeds": site_feeds, "og_type": "article", "lang": entry.language,
+                     "description": _plain_summary(entry.summary)})
+
+
+def _plain_summary(markdown: str, limit: int = 160) -> str:
+    text = " ".join(markdown.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _rel_for(config: SiteConfig, page_path: str) -> Callable[[str], str]:
+    if page_path == "404.html":  # served at any missing URL: links must not depend on its location
+        return lambda target: config.base_path + target
+    return lambda target: relative_link(target, page_path)
+
+
+class Views:
+    """Entry -> the dict templates see (summary rendered to HTML once per entry per build)."""
+
+    def __init__(self):
+        self._done: dict[str, dict] = {}  # by slug: unique within a build, and kept across pickling
+
+    def __call__(self, value):
+        if isinstance(value, Entry):
+            view = self._done.get(value.slug)
+            if view is None:
+                view = self._done[value.slug] = entry_view(value)
+            return view
+        if isinstance(value, list) and value and isinstance(value[0], (Entry, dict)):
+            return [self(v) for v in value]
+        if isinstance(value, dict) and any(isinstance(v, (Entry, list)) for v in value.values()):
+            return {k: self(v) for k, v in value.items()}  # a home page section: {"topic", "entries"}
+        return value
+
+
+def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, shared: dict,
+                views: Views | None = None) -> OutputFile:
+    views = views or Views()
+    rel = _rel_for(config, spec.path)
+    ctx = {k: views(v) for k, v in spec.context.items()}
+    if "about" in ctx:
+        ctx["about_html"] = Markup(render_markdown(ctx.pop("about")))
+    feeds = [dict(f, href=rel(f["target"])) for f in ctx.pop("feeds", [])]
+    page = {
+        "title": spec.title,
+        "canonical": ascii_uri(config.base_url + url_of(spec.path)),
+        "description": ctx.pop("description", ""),
+        "feeds": feeds,
+        "feed_groups": feed_groups(feeds),
+        "og_type": ctx.pop("og_type", "website"),
+        "lang": ctx.pop("lang", config.language),
+        "heading": ctx.pop("heading", spec.title),
+        "intro": ctx.pop("intro", ""),
+    }
+    html = env.get_template(spec.template).render(page=page, rel=rel, **shared, **ctx)
+    return OutputFile(spec.path, html.encode("utf-8"))
+
+
+def template_fingerprints(env: jinja2.Environment, templates_dir: Path) -> dict[str, str]:
+    """Template name -> hash of it and every template it extends, includes or imports (and the
+    labels every page uses), so a changed template re-renders exactly the pages made with it."""
+    from jinja2 import meta
+
+    names = sorted(n for n in env.list_templates() if n.endswith(".html") and not n.startswith("static/"))
+    sources = {n: env.loader.get_source(env, n)[0] for n in names}
+    uses = {n: {u for u in meta.find_referenced_templates(env.parse(src)) if u} for n, src in sources.items()}
+    labels = (templates_dir / "labels.toml").read_bytes()
+    out = {}
+    for name in names:
+        seen, todo = set(), [name]
+        while todo:
+            n = todo.pop()
+            if n not in seen and n in sources:
+                seen.add(n)
+                todo.extend(uses[n])
+        h = hashlib.sha256(labels)
+        for n in sorted(seen):
+            h.update(f"\0{n}\0{sources[n]}".encode("utf-8", "surrogateescape"))
+        out[name] = h.hexdigest()
+    return out
+
+
+def page_key(base: str, spec: PageSpec, reprs: dict[int, str] | None = None) -> str:
+    """Everything a page is made from, hashed: the same key means the same bytes. `reprs` memoizes
+    each Entry's repr within a build (an entry appears on its page and on several listings)."""
+    reprs = {} if reprs is None else reprs
+
+    def shown(value) -> str:
+        if isinstance(value, Entry):
+            r = reprs.get(id(value))
+            if r is None:
+                r = reprs[id(value)] = repr(value)
+            return r
+        if isinstance(value, list) and value and isinstance(value[0], Entry):
+            return "[" + ", ".join(shown(v) for v in value) + "]"
+        return repr(value)
+
+    context = "\n".join(f"{k}={shown(v)}" for k, v in spec.context.items())
+    return hashlib.sha256(f"{base}\n{spec.path}\n{spec.template}\n{spec.title}\n{context}".encode(
+        "utf-8", "surrogateescape")).hexdigest()
+
+
+def static_files(templates_dir: Path) -> list[OutputFile]:
+    static = templates_dir / "static"
+    files = sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else []
+    return [OutputFile("assets/" + p.relative_to(static).as_posix(), p.read_bytes()) for p in files]
+
+
+def setup(config: SiteConfig) -> tuple[jinja2.Environment, dict, str]:
+    """(environment, what every page's template sees, a hash of it, the configuration and the code
+    that renders pages)."""
+    env = make_env(config.templates_dir)
+    shared = {
+        "site": {"title": config.title, "description": config.description, "language": config.language,
+                 "base_url": config.base_url, "base_path": config.base_path},
+        "labels": load_labels(config.templates_dir, config.language),
+        # counts are shown only on the pages that carry them in their own context (topic, about)
+        "topics": [{k: v for k, v in t.items() if k != "count"} for t in topic_views(config, [])],
+    }
+    shared["topics_by_slug"] = {t["slug"]: t for t in shared["topics"]}
+    # The code that makes pages is part of every page's key: a changed generator renders them again.
+    made_by = code_fingerprint("site.render")
+    return env, shared, hashlib.sha256(f"{made_by}\n{config!r}\n{shared!r}".encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def render_articles(config: SiteConfig, entries: list[Entry]) -> list[OutputFile]:
+    """The pages of these articles alone, as a full build makes them (digest serve renders an
+    edited article's page first, before the listings it appears on)."""
+    env, shared, _ = setup(config)
+    site_feeds = feed_links(config, "", config.title)
+    views = Views()
+    return [render_page(env, config, article_spec(e, site_feeds), shared, views) for e in entries]
+
+
+Sink = Callable[[str, bytes], bool]  # (output path, bytes) -> True when the file changed
+
+
+@dataclass
+class SitePlan:
+    """What a build's pages are, before any is rendered: `files` lists every output file (pages
+    with data None, plus the sitemap, robots.txt and static assets), `keys` each page's key, and
+    `todo` the pages to render (their key changed, or their file is missing)."""
+
+    files: list[OutputFile]
+    keys: dict[str, str]
+    todo: list[PageSpec]
+    env: jinja2.Environment
+    shared: dict
+    config: SiteConfig
+    cache: PageCache | None = None  # rendered pages by key (digest build; the dev server has none)
+
+    def render_into(self, sink: Sink, root: Path) -> dict[str, bool]:
+        """Make the pages to do under `root`: from the page cache when it has them, else rendered,
+        each handed to `sink` in the process that rendered it (worker processes for large batches:
+        no page travels back to this process, and none is held here); returns {path: changed}."""
+        todo, restored = self.todo, set()
+        if self.cache is not None:
+            restored = self.cache.restore({s.path: self.keys[s.path] for s in todo}, root)
+            todo = [s for s in todo if s.path not in restored]
+        done = dict.fromkeys(restored, True)
+        done.update(zip((s.path for s in todo), render_pages(self.env, self.config, todo, self.shared, sink)))
+        if self.cache is not None:
+            self.cache.keep({s.path: self.keys[s.path] for s in todo}, root)
+            self.cache.save(set(self.keys.values()))
+        return done
+
+
+def plan_site(config: SiteConfig, entries: list[Entry], previous: dict[str, str] | None = None,
+              cache: PageCache | None = None) -> SitePlan:
+    """The site's pages and their keys. A page whose key is in `previous` and whose file is still in
+    the output folder is not rendered again; nor is one the page cache has (`cache`)."""
+    env, shared, common = setup(config)
+    topics = topic_views(config, entries)
+    by_template = template_fingerprints(env, config.templates_dir)
+    specs = page_specs(config, entries, topics, shared["labels"])
+    previous = previous or {}
+    keys: dict[str, str] = {}
+    reprs: dict[int, str] = {}
+    todo: list[PageSpec] = []
+    for spec in specs:
+        key = keys[spec.path] = page_key(common + by_template.get(spec.template, ""), spec, reprs)
+        if not (previous.get(spec.path) == key and (config.output_dir / spec.path).is_file()):
+            todo.append(spec)
+    files = ([OutputFile(spec.path, None) for spec in specs] + [sitemap(config, specs), robots(config)]
+             + static_files(config.templates_dir))
+    return SitePlan(files, keys, todo, env, shared, config, cache)
+
+
+# Below this many pages, starting worker processes costs more than rendering here (measured: about
+# 1 ms a page; a worker costs ~0.3 s to start and compile the templates).
+MIN_PARALLEL_PAGES = 300
+# Pages a worker is sent at once: the build holds a chunk pickled while it is sent (250 listing
+# pages with their entries added 20 MiB to a 10,000-article build's peak; 50, 5 MiB).
+RENDER_CHUNK = 50
+last_jobs = 1  # processes the last render_pages used (for tests and benchmarks)
+_WORKER: tuple | None = None  # a render worker's (env, config, shared, sink, views)
+
+
+def _start_worker(config: SiteConfig, shared: dict, sink: Sink) -> None:
+    global _WORKER
+    _WORKER = (make_env(config.templates_dir), config, shared, sink, Views())
+
+
+def _render_specs(specs: list[PageSpec]) -> list[bool]:
+    env, config, shared, sink, views = _WORKER
+    return [sink(spec.path, render_page(env, config, spec, shared, views).data) for spec in specs]
+
+
+def _worker_context():
+    """Render workers start from a clean process with this module preloaded, never forked from the
+    build (measured at 10,000 articles: forked workers spent 15 s of system time in page faults,
+    copying the build's records). The records a worker needs are sent to it (pickled)."""
+    from generator.incremental.workers import clean_context
+
+    return clean_context(["generator.site.render"])
+
+
+def render_pages(env: jinja2.Environment, config: SiteConfig, specs: list[PageSpec], shared: dict,
+                 sink: Sink) -> list[bool]:
+    """Render each page and hand its bytes to `sink` (in the process that rendered it), in order;
+    returns what sink returned. Over worker processes for large batches (a page is a pure function
+    of its spec, so the bytes equal a serial render), else here. Workers are sent the page specs in
+    chunks and send back one flag a page; `sink` must pickle (a module-level function or partial)."""
+    global last_jobs
+    from generator.incremental.workers import stop_clean_server, worker_count
+
+    jobs = min(worker_count(), len(specs))
+    if len(specs) < MIN_PARALLEL_PAGES or jobs < 2:
+        last_jobs = 1
+        views = Views()
+        return [sink(spec.path, render_page(env, config, spec, shared, views).data) for spec in specs]
+    # Listings first in the order: spread them over the chunks, so no worker gets all the heavy pages.
+    count = max(jobs, -(-len(specs) // RENDER_CHUNK))
+    chunks = [specs[i::count] for i in range(count)]
+    context = _worker_context()
+    try:
+        with context.Pool(jobs, initializer=_start_worker, initargs=(config, shared, sink)) as pool:
+            parts = pool.map(_render_specs, chunks, chunksize=1)
+    finally:
+        stop_clean_server(context)
+    last_jobs = jobs
+    flags: dict[str, bool] = {}
+    for chunk, part in zip(chunks, parts):
+        flags.update(zip((spec.path for spec in chunk), part))
+    return [flags[spec.path] for spec in specs]
+
+
+def sitemap(config: SiteConfig, specs: list[PageSpec]) -> OutputFile:
+    """sitemap.xml of every HTML page but 404, sorted by URL (ASCII URIs: percent-encoded paths);
+    article pages carry their date."""
+    rows = []
+    for loc, spec in sorted((ascii_uri(config.base_url + url_of(s.path)), s) for s in specs if s.path != "404.html"):
+        published = spec.context["e"].published if spec.template == "article.html" else None
+        lastmod = f"<lastmod>{escape(published[:10])}</lastmod>" if published else ""
+        rows.append(f"  <url><loc>{escape(loc)}</loc>{lastmod}</url>")
+    body = "\n".join(rows)
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+           f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}\n</urlset>\n')
+    return OutputFile("sitemap.xml", xml.encode("utf-8"))
+
+
+def robots(config: SiteConfig) -> OutputFile:
+    return OutputFile("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {ascii_uri(config.base_url)}sitemap.xml\n".encode())
