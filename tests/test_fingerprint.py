@@ -177,6 +177,7 @@ def test_editing_the_build_state_code_changes_no_page_key_and_extraction_changes
         with (copy / name).open("a", encoding="utf-8") as fh:
             fh.write("\n# edited again\n")
     assert code_fingerprint.__wrapped__(*RECORDS_ROOTS, package=copy) == records
+    pages = code_fingerprint.__wrapped__("site.render", package=copy)
     with (copy / "articles" / "extract" / "markdown.py").open("a", encoding="utf-8") as fh:
         fh.write("\n# edited\n")
     assert code_fingerprint.__wrapped__(*RECORDS_ROOTS, package=copy) != records
