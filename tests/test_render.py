@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from generator.markup import render_markdown, safe_url
-from generator.site.render import paginate, relative_link
+from generator.site.views import paginate, relative_link
 from generator.site.slugs import make_slug, unique_slug
 
 from conftest import REPO
@@ -101,7 +101,8 @@ def render_all(site, entries, language="en"):
     """Every page of a site of these entries: {path: parsed page}."""
     from lxml import html as lxml_html
 
-    from generator.site.render import page_specs, render_page, setup, topic_views
+    from generator.site.render import render_page, setup
+    from generator.site.views import page_specs, topic_views
 
     if language != "en":
         text = site.config_path.read_text(encoding="utf-8")

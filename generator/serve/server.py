@@ -30,7 +30,8 @@ from generator.errors import ConfigError, DigestError
 from generator.articles.lang import common_words
 from generator.serve.livereload import EVENTS_PATH, KEEPALIVE_SECONDS, RELOAD_JS, SCRIPT_PATH, Broadcaster, inject_script
 from generator.records import Source
-from generator.site.render import make_env, url_of
+from generator.site.render import make_env
+from generator.site.views import url_of
 from generator.serve.watch import Watcher
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from generator.config import SiteConfig
 from generator.dates import instant, zone_named
 from generator.markup import render_markdown
 from generator.records import Entry, OutputFile
-from generator.site.render import sort_entries, topic_views
+from generator.site.views import sort_entries, topic_views
 from generator.urls import ascii_uri, http_url
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)

@@ -1,4 +1,5 @@
-"""Entries -> HTML pages (Jinja, autoescaped) and static assets, as OutputFile records.
+"""Page specs -> HTML pages (Jinja, autoescaped) and static assets, as OutputFile records; which pages
+there are and what each shows is views.py's.
 
 Links between pages are relative, so the site works under any base path (a GitHub project site's
 /REPO/) and from any local server; canonical and OpenGraph URLs are absolute.
@@ -9,37 +10,29 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
-import posixpath
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import jinja2
 from markupsafe import Markup, escape
 
 from generator.errors import ConfigError
 from generator.incremental.fingerprint import code_fingerprint
-from generator.markup import render_markdown, safe_url
+from generator.markup import render_markdown
 from generator.incremental.pagecache import PageCache
 from generator.records import Entry, OutputFile
-from generator.site.search import search_bundles, simplified_form
-from generator.dates import instant
-from generator.urls import ascii_uri, http_url
+from generator.site.views import (PageSpec, Views, article_spec, feed_groups, feed_links, page_specs, relative_link,
+                                  topic_views, url_of)
+from generator.site.search import simplified_form
+from generator.urls import ascii_uri
 
 
 # SiteConfig (generator/config.py) is named in annotations only, never imported: the pages' key
 # holds the code of this module and what it imports, and the configuration's code (which parses the
 # topic rules) makes no page byte; the configuration's values are in the key (`setup`).
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    path: str  # output path, e.g. "topics/aukus/index.html"
-    template: str
-    title: str
-    context: dict
 
 
 def make_env(templates_dir: Path) -> jinja2.Environment:
@@ -143,213 +136,10 @@ def load_labels(templates_dir: Path, language: str) -> dict[str, str]:
     return labels
 
 
-def url_of(path: str) -> str:
-    """The public URL path (relative to the base) of an output file: directories for index.html."""
-    return path[: -len("index.html")] if path.endswith("index.html") else path
-
-
-@functools.lru_cache(maxsize=65536)
-def relative_link(target: str, from_path: str) -> str:
-    """Link from the page at `from_path` to the base-relative `target` ("" is the home page).
-    Both are clean relative POSIX paths, so this is list arithmetic (posixpath.relpath would call
-    abspath twice: a third of rendering time); pages share links, hence the cache."""
-    start = [p for p in posixpath.dirname(from_path).split("/") if p]
-    parts = [p for p in target.split("/") if p]
-    common = 0
-    while common < min(len(start), len(parts)) and start[common] == parts[common]:
-        common += 1
-    link = "/".join([".."] * (len(start) - common) + parts[common:]) or "."
-    if target.endswith("/") or target == "":
-        link = link.rstrip("/") + "/"
-    return "./" if link in ("./", "/") else link
-
-
-def topic_views(config: SiteConfig, entries: list[Entry]) -> list[dict]:
-    lang = config.language
-    views = []
-    for rule in config.topics:
-        names = rule.names
-        key = lang if lang in names else ("en" if "en" in names else next(iter(names)))
-        desc = rule.description
-        if isinstance(desc, dict):
-            desc = desc.get(lang) or desc.get("en") or next(iter(desc.values()), "")
-        views.append({
-            "slug": rule.slug,
-            "name": names[key],
-            "name_lang": key,
-            "other_names": [{"lang": k, "name": v} for k, v in names.items() if k != key and v != names[key]],
-            "description": desc or "",
-            "count": sum(1 for e in entries if rule.slug in e.topics),
-        })
-    return views
-
-
-def entry_view(entry: Entry) -> dict[str, Any]:
-    view = dict(entry.__dict__)
-    view["summary_html"] = Markup(render_markdown(entry.summary))
-    view["safe_url"] = entry.url if http_url(entry.url) and safe_url(entry.url) else None
-    return view
-
-
-def _when(entry: Entry) -> float | None:
-    """When the article is placed in time: published, else saved (an undated article sorts by when
-    it was saved), as a timestamp; None when neither is known."""
-    value = instant(entry.published) or instant(entry.saved)
-    return value.timestamp() if value else None
-
-
-def sort_entries(entries: list[Entry]) -> list[Entry]:
-    """Newest first; articles with neither date last; ties broken by slug so the order never
-    depends on input order."""
-    keyed = [(_when(e), e) for e in entries]
-    return [e for when, e in sorted(keyed, key=lambda p: (p[0] is not None, p[0] or 0.0, p[1].slug), reverse=True)]
-
-
-def paginate(base: str, items: list, size: int) -> list[tuple[str, list, dict]]:
-    """[(output path, items on the page, pagination info)] with page 1 at `base`index.html."""
-    chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
-    paths = [f"{base}index.html"] + [f"{base}page/{n}/index.html" for n in range(2, len(chunks) + 1)]
-    pages = []
-    for n, (path, chunk) in enumerate(zip(paths, chunks), start=1):
-        info = {
-            "number": n,
-            "pages": len(chunks),
-            "newer": url_of(paths[n - 2]) if n > 1 else None,
-            "older": url_of(paths[n]) if n < len(chunks) else None,
-        }
-        pages.append((path, chunk, info))
-    return pages
-
-
-def feed_links(config: SiteConfig, base: str, title: str, topic: dict | None = None) -> list[dict]:
-    """The three feeds under `base`: the whole site's, or `topic`'s (its name shown beside them, so
-    a page offering both sets says which is which)."""
-    scope = {"scope": "topic", "name": topic["name"], "name_lang": topic["name_lang"]} if topic else {"scope": "site"}
-    return [
-        {"type": "application/rss+xml", "title": f"{title} (RSS)", "label": "RSS", "target": f"{base}feed.xml", **scope},
-        {"type": "application/atom+xml", "title": f"{title} (Atom)", "label": "Atom", "target": f"{base}atom.xml",
-         **scope},
-        {"type": "application/feed+json", "title": f"{title} (JSON Feed)", "label": "JSON Feed",
-         "target": f"{base}feed.json", **scope},
-    ]
-
-
-def feed_groups(feeds: list[dict]) -> list[dict]:
-    """Feeds in runs of one scope, in order: [{"scope", "name", "name_lang", "feeds"}]."""
-    groups: list[dict] = []
-    for feed in feeds:
-        if not groups or (groups[-1]["scope"], groups[-1]["name"]) != (feed["scope"], feed.get("name")):
-            groups.append({"scope": feed["scope"], "name": feed.get("name"), "name_lang": feed.get("name_lang"),
-                           "feeds": []})
-        groups[-1]["feeds"].append(feed)
-    return groups
-
-
-def month_groups(views: list[Entry]) -> list[tuple[str, list[Entry]]]:
-    """[("2025-10", entries), ...] newest month first; undated entries under "undated"."""
-    groups: dict[str, list[Entry]] = {}
-    for v in views:
-        key = v.published[:7] if v.published and len(v.published) >= 7 else "undated"
-        groups.setdefault(key, []).append(v)
-    return sorted(groups.items(), key=lambda kv: (kv[0] != "undated", kv[0]), reverse=True)
-
-
-def archive_specs(views: list[Entry], site_feeds: list[dict], labels: dict) -> list[PageSpec]:
-    months = month_groups(views)
-    index = [{"key": k, "count": len(v), "target": f"archive/{k}/"} for k, v in months]
-    specs = [PageSpec("archive/index.html", "archive.html", labels["archive"],
-                      {"months": index, "feeds": site_feeds, "entries": []})]
-    for key, chosen in months:
-        specs.append(PageSpec(f"archive/{key}/index.html", "archive.html", f"{labels['archive']} {key}",
-                              {"months": [], "month": key, "entries": chosen, "feeds": site_feeds}))
-    return specs
-
-
-def page_specs(config: SiteConfig, entries: list[Entry], topics: list[dict], labels: dict) -> list[PageSpec]:
-    """Every page as a PageSpec whose context holds Entry records (turned into template views only
-    when the page is rendered), so a page's key can be computed without rendering anything."""
-    views = sort_entries(entries)
-    site_feeds = feed_links(config, "", config.title)
-    specs = home_specs(config, views, topics, site_feeds, labels)
-    for t in topics:
-        mine = [v for v in views if t["slug"] in v.topics]
-        feeds = feed_links(config, f"topics/{t['slug']}/", t["name"], t) + site_feeds
-        for path, chunk, info in paginate(f"topics/{t['slug']}/", mine, config.page_size):
-            specs.append(PageSpec(path, "topic.html", t["name"],
-                                  {"entries": chunk, "pagination": info, "topic": t, "feeds": feeds,
-                                   "description": t["description"]}))
-    specs.extend(article_spec(v, site_feeds) for v in views)
-    about = {"feeds": site_feeds, "heading": config.about_title, "about": config.about_text,
-             "counts": {t["slug"]: t["count"] for t in topics}}
-    specs.append(PageSpec("about/index.html", "about.html", config.about_title, about))
-    specs.extend(archive_specs(views, site_feeds, labels))
-    bundles = search_bundles(f"articles/{v.slug}/index.html" for v in views)
-    specs.append(PageSpec("search/index.html", "search.html", labels["search"], {"feeds": site_feeds,
-                                                                               "bundles": bundles}))
-    specs.append(PageSpec("404.html", "404.html", "404", {"feeds": site_feeds}))
-    return specs
-
-
-# Newest articles of each topic on the home page: a few headlines per topic keep the page to a
-# screen or two with the handful of topics a site follows; the topic's own page has the rest.
-HOME_TOPIC_ARTICLES = 3
-
-
-def home_specs(config: SiteConfig, views: list[Entry], topics: list[dict], site_feeds: list[dict],
-               labels: dict) -> list[PageSpec]:
-    """The home page: each topic's newest articles (HOME_TOPIC_ARTICLES) with its count and a link
-    to its page, then, apart, the articles no topic took, newest first, paginated under it
-    (page/2/, ...). With no topic stories, the list is every article ("latest")."""
-    slugs = {t["slug"] for t in topics}
-    sections = [{"topic": t, "entries": [v for v in views if t["slug"] in v.topics][:HOME_TOPIC_ARTICLES]}
-                for t in topics if t["count"]]
-    others = [v for v in views if not slugs.intersection(v.topics)]
-    heading = labels["other_articles"] if sections else labels["latest"]
-    specs = []
-    for path, chunk, info in paginate("", others, config.page_size):
-        first = info["number"] == 1
-        specs.append(PageSpec(path, "index.html", "" if first else f"{heading} {info['number']}",
-                              {"entries": chunk, "pagination": info, "feeds": site_feeds, "heading": config.title,
-                               "intro": config.description if first else "", "sections": sections if first else [],
-                               "list_heading": heading}))
-    return specs
-
-
-def article_spec(entry: Entry, site_feeds: list[dict]) -> PageSpec:
-    """An article's page: made from its entry alone (and what every page shares)."""
-    return PageSpec(f"articles/{entry.slug}/index.html", "article.html", entry.title,
-                    {"e": entry, "feeds": site_feeds, "og_type": "article", "lang": entry.language,
-                     "description": _plain_summary(entry.summary)})
-
-
-def _plain_summary(markdown: str, limit: int = 160) -> str:
-    text = " ".join(markdown.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _rel_for(config: SiteConfig, page_path: str) -> Callable[[str], str]:
     if page_path == "404.html":  # served at any missing URL: links must not depend on its location
         return lambda target: config.base_path + target
     return lambda target: relative_link(target, page_path)
-
-
-class Views:
-    """Entry -> the dict templates see (summary rendered to HTML once per entry per build)."""
-
-    def __init__(self):
-        self._done: dict[str, dict] = {}  # by slug: unique within a build, and kept across pickling
-
-    def __call__(self, value):
-        if isinstance(value, Entry):
-            view = self._done.get(value.slug)
-            if view is None:
-                view = self._done[value.slug] = entry_view(value)
-            return view
-        if isinstance(value, list) and value and isinstance(value[0], (Entry, dict)):
-            return [self(v) for v in value]
-        if isinstance(value, dict) and any(isinstance(v, (Entry, list)) for v in value.values()):
-            return {k: self(v) for k, v in value.items()}  # a home page section: {"topic", "entries"}
-        return value
 
 
 def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, shared: dict,
@@ -511,7 +301,6 @@ MIN_PARALLEL_PAGES = 300
 # Pages a worker is sent at once: the build holds a chunk pickled while it is sent (250 listing
 # pages with their entries added 20 MiB to a 10,000-article build's peak; 50, 5 MiB).
 RENDER_CHUNK = 50
-last_jobs = 1  # processes the last render_pages used (for tests and benchmarks)
 _WORKER: tuple | None = None  # a render worker's (env, config, shared, sink, views)
 
 
@@ -540,12 +329,10 @@ def render_pages(env: jinja2.Environment, config: SiteConfig, specs: list[PageSp
     returns what sink returned. Over worker processes for large batches (a page is a pure function
     of its spec, so the bytes equal a serial render), else here. Workers are sent the page specs in
     chunks and send back one flag a page; `sink` must pickle (a module-level function or partial)."""
-    global last_jobs
     from generator.incremental.workers import stop_clean_server, worker_count
 
     jobs = min(worker_count(), len(specs))
     if len(specs) < MIN_PARALLEL_PAGES or jobs < 2:
-        last_jobs = 1
         views = Views()
         return [sink(spec.path, render_page(env, config, spec, shared, views).data) for spec in specs]
     # Listings first in the order: spread them over the chunks, so no worker gets all the heavy pages.
@@ -557,7 +344,6 @@ def render_pages(env: jinja2.Environment, config: SiteConfig, specs: list[PageSp
             parts = pool.map(_render_specs, chunks, chunksize=1)
     finally:
         stop_clean_server(context)
-    last_jobs = jobs
     flags: dict[str, bool] = {}
     for chunk, part in zip(chunks, parts):
         flags.update(zip((spec.path for spec in chunk), part))
