@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -13,28 +13,21 @@ from generator.articles.classify import attach_examples, examples_from_edits, lo
 from generator.config import SiteConfig
 from generator.articles.dedupe import collapse_duplicates
 from generator.articles.process import digest_source, reclassify, rules_key
-from generator.articles.discover import discover_sources, read_source, stat_key
-from generator.errors import DigestError, failure_reason
-from generator.articles.lang import reading_minutes
+from generator.articles.discover import discover_sources, stat_key
+from generator.errors import failure_reason
 from generator.site.feed import render_feeds
 from generator.site.outlets import attribute_entries
 from generator.incremental.pagecache import PageCache
 from generator.incremental.progress import track
 from generator.records import BuildReport, Digested, Source
-from generator.site.render import load_labels, plan_site, render_articles
+from generator.site.render import load_labels, plan_site
 from generator.site.search import INDEX_DIR, index_search_cached, index_unchanged, plan_shards, search_language, shard_keys
 from generator.incremental.state import INPUTS, RACY_NS, BuildState, final_signature, load_state, save_state, signatures
-from generator.site.summaries import (entry_from_stored, read_summary, remember_summaries, summary_sources, sync_one,
-                        sync_summary_files)
+from generator.site.summaries import remember_summaries, sync_summary_files
 from generator.incremental.workers import classify_items, digest_sources
-from generator.site.write import Removals, WriteReport, recover_output, update_in_place, write_bytes_atomic, write_site
+from generator.site.write import Removals, WriteReport, recover_output, write_site
 
 log = logging.getLogger(__name__)
-
-
-def _go_on() -> None:
-    """An epilogue's `pause`: called between its steps; the dev server's blocks while it makes an
-    edited article's page, so that page does not share the interpreter with the epilogue."""
 
 
 
@@ -50,10 +43,11 @@ def without_text(item: Digested) -> Digested:
     return replace(item, article=replace(item.article, blocks=()), signature=packed_signature(item.signature))
 
 
-def process_sources(sources: list[Source], config: SiteConfig, report: BuildReport,
-                    remember: bool = False) -> list[Digested]:
+def process_sources(sources: list[Source], config: SiteConfig, remember: bool = False
+                    ) -> tuple[list[Digested], int, list[tuple[str, str]]]:
     """Per-article work for every source: from the cache when its bytes were seen, else computed
-    (over a process pool for large batches); failures are skipped with their reason.
+    (over a process pool for large batches); failures are skipped with their reason. Returns the
+    records, how many files came from the cache, and the (file, reason) of each failure.
 
     An unchanged article comes from the cache's heads file (its record without the text, one file
     for the whole site); its full record is read only when its topics must be assigned again."""
@@ -96,17 +90,17 @@ def process_sources(sources: list[Source], config: SiteConfig, report: BuildRepo
         removed = cache.prune(found)
         log.info("cache: %d records of other code removed", removed)
     items: list[Digested] = []
+    skipped: list[tuple[str, str]] = []
     for source in sources:
         item = found[source.digest]
         if item is None:
-            report.skipped.append((source.rel, failed[source.digest]))
+            skipped.append((source.rel, failed[source.digest]))
             continue
         if item.article.source != source.rel:  # cached under another name: the file was renamed
             item = replace(item, article=replace(item.article, source=source.rel), sources=(source.rel,))
         item = replace(item, saved_ns=source.mtime_ns)
         items.append(item)
-    report.cached = hits
-    return items
+    return items, hits, skipped
 
 
 # A person's topic corrections, as examples (classify/examples.py): learned at the end of a build
@@ -144,94 +138,125 @@ def learn_from_edits(config: SiteConfig, kept: list) -> bool:
     return path.read_bytes() != old
 
 
-def build(config: SiteConfig, serving: bool = False) -> BuildReport:
-    """One build. Work is proportional to what changed since the last one (see state.py): unchanged
-    files are not re-read, cached articles not re-digested, unchanged summaries not rewritten,
-    unchanged pages not rendered, and the search index not rebuilt when no page changed.
+def build(config: SiteConfig) -> BuildReport:
+    """One `digest build`. Work is proportional to what changed since the last one (state.py):
+    unchanged files are not re-read, cached articles not re-digested, unchanged summaries not
+    rewritten, unchanged pages not rendered, the search index not rebuilt when no page changed."""
+    started, since = time.perf_counter(), time.time_ns()
+    config, problems = with_examples(config)  # the person's topic corrections, as examples
+    old = load_state(config)
+    before = signatures(config, INPUTS)[0]
+    found = read_articles(config, old)  # discover, digest (or the cache), collapse duplicates
+    synced = sync_summaries(config, found.items, old)  # content/summaries/*.md -> what the site shows
+    report = BuildReport(articles=len(found.items), cached=found.cached, merged=found.merged,
+                         skipped=found.skipped, warnings=problems + found.warnings + synced.warnings)
+    sources, found = found.sources, None  # the records are not needed past here: freed before rendering
+    summaries_signature = signatures(config, ("summaries",))[0]["summaries"]
+    output = plan_output(config, synced.entries, old, PageCache(config.cache_dir / "pages"))
 
-    `serving` (digest serve): per-article results are also kept in memory, changed files are
-    written in place, and the search index and the build state are left to `report.epilogue`, to
-    run after open pages were told to reload."""
-    started = time.perf_counter()
-    since = time.time_ns()
-    report = BuildReport()
-    config, problems = with_examples(config)
-    report.warnings.extend(problems)
-    old = load_state(config, reuse=serving)
-    # The dev server records no no-op signature (it would cost two walks of every input per save):
-    # the next `digest build` checks every file, still incrementally.
-    before = None if serving else signatures(config, INPUTS)[0]
-    sources, skipped = discover_sources(config.articles_dir, old.sources)
-    report.skipped.extend(skipped)
-    items = process_sources(sources, config, report, remember=serving)
-    count = len(items)
-    items, merged = collapse_duplicates(items)
-    report.warnings.extend(merged)
-    report.merged = count - len(items)
-    report.articles = len(items)
-    entries, warnings, kept = sync_summary_files(config.summaries_dir, items, old.summaries)
-    entries = attribute_entries(entries, config.outlets, config.zones, config.language)
-    learned = learn_from_edits(config, kept)
-    if serving:
-        report.summary_of = {src: s.path for s in kept for src in summary_sources(s)}
-    del items  # the articles' text is not needed past here: free it before rendering
-    report.warnings.extend(warnings)
-    summaries_signature = None if serving else signatures(config, ("summaries",))[0]["summaries"]
-    labels = load_labels(config.templates_dir, config.language)
-    plan = plan_site(config, entries, old.pages, cache=None if serving else PageCache(config.cache_dir / "pages"))
-    keys = plan.keys
-    files = plan.files + render_feeds(config, entries, labels)
-    language = search_language([e.language for e in entries], config.language)
-    shards = plan_shards(keys, language)
+    def remember() -> None:
+        signature = "" if synced.learned else final_signature(config, before, summaries_signature)
+        save_state(config, state=state_after(config, report, sources, synced, output, signature, since))
 
-    def index(site) -> None:
-        if config.search:
-            index_search_cached(site, language, shards, old.search, config.cache_dir, background=serving)
-
-    def remember(pause: Callable[[], None] = _go_on) -> None:
-        pause()
-        save_state(config, pause=pause, state=BuildState(
-            signature="" if serving or learned else final_signature(config, before, summaries_signature),
-            articles=report.articles,
-            skipped=[list(s) for s in report.skipped],
-            warnings=[list(w) for w in report.warnings],
-            sources={s.rel: stat_key(s) for s in sources if s.stat and s.stat[1] < since - RACY_NS},
-            summaries=remember_summaries(kept, since),
-            pages=keys,
-            outputs=sorted(f.path for f in files),
-            search=shard_keys(shards) if config.search else {},
-        ))
-
-    if serving and old.outputs:  # without the last build's list of files, swap in a whole folder
-        written = update_in_place(files, config.output_dir, old.outputs, keep=INDEX_DIR + "/",
-                                  render=plan.render_into)
-
-        def epilogue(pause: Callable[[], None] = _go_on) -> None:
-            pause()
-            index(config.output_dir)
-            remember(pause)
-
-        report.epilogue = epilogue
-    elif not serving and output_unchanged(config, plan, files, old.outputs,
-                                          not config.search or index_unchanged(config.output_dir, shards, old.search)):
-        recover_output(config.output_dir)  # what a killed build left beside it
-        written = WriteReport(0, len(files), 0, ())
-        remember()
-    else:
-        removals = Removals()  # the previous site, removed while the state is saved
-        try:
-            written = write_site(files, config.output_dir, finalize=index if config.search else None,
-                                 finalize_dir=INDEX_DIR + "/", render=plan.render_into, remove=removals)
-            if serving:
-                report.epilogue = remember
-            else:
-                remember()
-        finally:
-            removals.wait()
+    written = write_output(config, output, old, then=remember)
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
     report.changed = written.changed
     report.seconds = time.perf_counter() - started
     return report
+
+
+@dataclass(frozen=True)
+class Found:
+    """The articles a build has: every source, the records (duplicates collapsed), what was
+    skipped, how many came from the cache and how many saves were folded into another."""
+
+    sources: list
+    items: list
+    skipped: list
+    cached: int
+    merged: int
+    warnings: list
+
+
+def read_articles(config: SiteConfig, old, remember: bool = False) -> Found:
+    sources, skipped = discover_sources(config.articles_dir, old.sources)
+    items, cached, failed = process_sources(sources, config, remember=remember)
+    merged, warnings = collapse_duplicates(items)
+    return Found(sources, merged, skipped + failed, cached, len(items) - len(merged), warnings)
+
+
+@dataclass(frozen=True)
+class Synced:
+    """The summary files as they now stand and the entries the site shows from them."""
+
+    entries: list
+    kept: list  # StoredSummary of every summary file, for the build state
+    warnings: list
+    learned: bool  # the person's topic corrections changed: the next build is no no-op
+
+
+def sync_summaries(config: SiteConfig, items: list, old) -> Synced:
+    entries, warnings, kept = sync_summary_files(config.summaries_dir, items, old.summaries)
+    entries = attribute_entries(entries, config.outlets, config.zones, config.language)
+    return Synced(entries, kept, warnings, learn_from_edits(config, kept))
+
+
+@dataclass(frozen=True)
+class Output:
+    """Every output file (pages still to render among them), with the search index's shards."""
+
+    plan: object  # render.SitePlan
+    files: list
+    shards: dict
+    language: str
+
+
+def plan_output(config: SiteConfig, entries: list, old, cache: PageCache | None) -> Output:
+    labels = load_labels(config.templates_dir, config.language)
+    plan = plan_site(config, entries, old.pages, cache=cache)
+    files = plan.files + render_feeds(config, entries, labels)
+    language = search_language([e.language for e in entries], config.language)
+    return Output(plan, files, plan_shards(plan.keys, language), language)
+
+
+def index_output(config: SiteConfig, output: Output, old, site: Path, background: bool = False) -> None:
+    if config.search:
+        index_search_cached(site, output.language, output.shards, old.search, config.cache_dir, background=background)
+
+
+def write_output(config: SiteConfig, output: Output, old, then: Callable[[], None]) -> WriteReport:
+    """The output folder made to hold `output`, then `then()` (the build state saved while the
+    previous site is removed); a folder that already holds it all is left as it is."""
+    search_same = not config.search or index_unchanged(config.output_dir, output.shards, old.search)
+    if output_unchanged(config, output.plan, output.files, old.outputs, search_same):
+        recover_output(config.output_dir)  # what a killed build left beside it
+        then()
+        return WriteReport(0, len(output.files), 0, ())
+    removals = Removals()  # the previous site, removed while the state is saved
+    try:
+        written = write_site(output.files, config.output_dir, render=output.plan.render_into, remove=removals,
+                             finalize=(lambda site: index_output(config, output, old, site)) if config.search else None,
+                             finalize_dir=INDEX_DIR + "/")
+        then()
+        return written
+    finally:
+        removals.wait()
+
+
+def state_after(config: SiteConfig, report: BuildReport, sources: list, synced: Synced, output: Output,
+                signature: str, since: int) -> BuildState:
+    """What the next build needs of this one (state.py)."""
+    return BuildState(
+        signature=signature,
+        articles=report.articles,
+        skipped=[list(s) for s in report.skipped],
+        warnings=[list(w) for w in report.warnings],
+        sources={s.rel: stat_key(s) for s in sources if s.stat and s.stat[1] < since - RACY_NS},
+        summaries=remember_summaries(synced.kept, since),
+        pages=output.plan.keys,
+        outputs=sorted(f.path for f in output.files),
+        search=shard_keys(output.shards) if config.search else {},
+    )
 
 
 def output_unchanged(config: SiteConfig, plan, files: list, outputs: list[str], search_same: bool) -> bool:
@@ -251,44 +276,3 @@ def output_unchanged(config: SiteConfig, plan, files: list, outputs: list[str], 
             except OSError:
                 return False
     return True
-
-
-def render_edited_first(config: SiteConfig, paths: list[Path], summary_of: dict) -> list[str]:
-    """digest serve's first answer to a save of articles it already shows: each one's summary and
-    page made again at once, and the output paths written returned, so an open page of the article
-    reloads before the listings, feeds and search index it is also in are rebuilt by the full
-    build that follows. `summary_of`: saved file -> summary file, from the last build.
-
-    Anything this cannot settle alone is left to that build: a new or deleted file, a duplicate
-    (a summary covering several saves), a hand-edited summary, an article that fails to extract."""
-    root = config.articles_dir.resolve()
-    cache = Cache(config.cache_dir, records_fingerprint(), remember=True)
-    rules = rules_key(config.topics)
-    entries = []
-    for path in paths:
-        try:
-            rel = path.relative_to(root).as_posix()
-            stored = read_summary(summary_of[rel])
-        except (KeyError, ValueError, OSError, UnicodeDecodeError, DigestError):
-            continue
-        if stored.edited or summary_sources(stored) != [rel]:
-            continue
-        source = read_source(path, root)
-        if not isinstance(source, Source):
-            continue
-        item = cache.get(source.digest)
-        try:
-            if item is None:
-                item = digest_source(source, config.topics)
-                cache.put(source.digest, item)
-            elif item.rules != rules:
-                item = reclassify(item, config.topics)
-                cache.put(source.digest, item)
-        except Exception:  # the full build reports it
-            log.debug("%s: left to the full build", rel, exc_info=True)
-            continue
-        item = replace(item, article=replace(item.article, source=rel), sources=(rel,))
-        now = sync_one(config.summaries_dir, item, stored, set())
-        entries.append(entry_from_stored(now, item.minutes or reading_minutes(item.article.text)))
-    entries = attribute_entries(entries, config.outlets, config.zones, config.language)
-    return [f.path for f in render_articles(config, entries) if write_bytes_atomic(config.output_dir / f.path, f.data)]

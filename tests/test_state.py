@@ -13,6 +13,7 @@ import generator.site.render as render
 import generator.site.search as search
 from generator.cli import main
 from generator.articles.discover import discover_sources
+from generator.serve.rebuild import build_serving
 from generator.incremental.state import load_state, nothing_changed
 
 
@@ -294,7 +295,7 @@ def test_the_template_environment_is_reused_until_a_template_changes(tmp_path):
 
 def test_serving_builds_write_only_changed_files_in_place(site):
     fill(site)
-    first = pipeline.build(site.config(), serving=True)
+    first = build_serving(site.config())
     first.epilogue()
     out = site.config().output_dir
 
@@ -306,7 +307,7 @@ def test_serving_builds_write_only_changed_files_in_place(site):
     path = site.articles / "world" / "short.md"
     path.write_text(path.read_text(encoding="utf-8").replace("met again on Monday", "met again on Friday"),
                     encoding="utf-8")
-    pipeline.build(site.config(), serving=True).epilogue()
+    build_serving(site.config()).epilogue()
     after = snapshot()
     assert out.stat().st_ino == folder  # the live folder, not a swapped-in copy
     touched = {p for p in after if after[p][0] != before.get(p, (None,))[0]}
@@ -314,7 +315,7 @@ def test_serving_builds_write_only_changed_files_in_place(site):
     assert changed and touched == changed
     page = next(p for p in after if p.startswith("articles/") and b"US-China trade talks resume" in after[p][1])
     path.unlink()
-    pipeline.build(site.config(), serving=True).epilogue()
+    build_serving(site.config()).epilogue()
     assert not (out / page).exists() and (out / "index.html").is_file()
     assert b"US-China trade talks resume" not in (out / "index.html").read_bytes()
 
@@ -466,11 +467,11 @@ def test_a_serving_build_leaves_its_epilogue_paused_until_told(site):
     from generator.incremental.state import state_path
 
     fill(site)
-    pipeline.build(site.config(), serving=True).epilogue()
+    build_serving(site.config()).epilogue()
     saved = state_path(site.config()).read_bytes()
     path = site.articles / "world" / "short.md"
     path.write_text(path.read_text(encoding="utf-8").replace("Monday", "Tuesday"), encoding="utf-8")
-    report = pipeline.build(site.config(), serving=True)
+    report = build_serving(site.config())
     paused, go_on = threading.Event(), threading.Event()
 
     def pause():

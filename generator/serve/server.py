@@ -23,7 +23,8 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import pipeline
+from generator.articles.process import digest_source
+from generator.serve import rebuild
 from generator.articles.classify.text import COMPOUND_MIN_FREQ
 from generator.config import SiteConfig, load_config
 from generator.errors import ConfigError, DigestError
@@ -190,7 +191,7 @@ class Rebuilder:
 
     def rebuild(self, changed: frozenset[Path] = frozenset()) -> bool:
         """Build; `changed` (from the watcher): when only saved articles the site already shows
-        changed, their pages are written and reloaded first (pipeline.render_edited_first), even
+        changed, their pages are written and reloaded first (rebuild.render_edited_first), even
         while the last build's search index is still being made. The full build waits for that,
         and leaves its own search index to a thread, so the next save is not kept waiting."""
         called = time.perf_counter()
@@ -217,7 +218,7 @@ class Rebuilder:
             self.wait_for_index()
             log.debug("rebuild: waited for the last search index until %.3f s", time.perf_counter() - started)
             try:
-                report = pipeline.build(config, serving=True)
+                report = rebuild.build_serving(config)
             except Exception as exc:  # a broken template, an output collision, a full disk...
                 log.debug("build traceback", exc_info=True)
                 return self._failed("".join(traceback.format_exception_only(type(exc), exc)).strip())
@@ -268,7 +269,7 @@ class Rebuilder:
         if not (changed and self.ok and all(articles in p.parents for p in changed)):
             return  # a template, site.toml or a summary changed, or the last build failed
         try:
-            written = pipeline.render_edited_first(config, sorted(changed), self.summary_of)
+            written = rebuild.render_edited_first(config, sorted(changed), self.summary_of)
         except Exception:  # only a head start: the full build that follows reports real problems
             log.debug("edited pages first: failed", exc_info=True)
             return
@@ -298,7 +299,7 @@ class Rebuilder:
                 source = Source(path=Path(f"warm-up-{n}"), rel=f"warm-up-{n}", kind=kind,
                                 digest=hashlib.sha256(data).hexdigest(), data=data)
                 try:
-                    pipeline.digest_source(source, rules)
+                    digest_source(source, rules)
                 except Exception:  # only a head start; a real build reports real problems
                     log.debug("warm-up failed", exc_info=True)
             # Read only when a long Chinese token meets a short alias, which no warm-up text is

@@ -1,0 +1,122 @@
+"""`digest serve`'s builds: the build of pipeline.py, answering a save as soon as it can.
+
+A save's own page is written and reloaded first (render_edited_first); the full build that follows
+keeps the per-article records in memory between builds, writes changed files in place, and leaves
+the search index and the build state to `report.epilogue`, run after open pages were told to
+reload (on a thread that pauses while a later save's page is made). No no-op signature is
+recorded (it would cost two walks of every input a save): the next `digest build` checks every
+file, still incrementally.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+from generator.articles.discover import read_source
+from generator.articles.lang import reading_minutes
+from generator.articles.process import digest_source, reclassify, rules_key
+from generator.config import SiteConfig
+from generator.errors import DigestError
+from generator.incremental.cache import Cache, records_fingerprint
+from generator.incremental.state import load_state, save_state
+from generator.pipeline import index_output, plan_output, read_articles, state_after, sync_summaries, with_examples
+from generator.records import BuildReport, Source
+from generator.site.outlets import attribute_entries
+from generator.site.render import render_articles
+from generator.site.search import INDEX_DIR
+from generator.site.summaries import entry_from_stored, read_summary, summary_sources, sync_one
+from generator.site.write import Removals, update_in_place, write_bytes_atomic, write_site
+
+log = logging.getLogger(__name__)
+
+
+def _go_on() -> None:
+    """An epilogue's `pause`: called between its steps; the dev server's blocks while it makes an
+    edited article's page, so that page does not share the interpreter with the epilogue."""
+
+
+def build_serving(config: SiteConfig) -> BuildReport:
+    """pipeline.build as the dev server runs it (see the module's docstring)."""
+    started, since = time.perf_counter(), time.time_ns()
+    config, problems = with_examples(config)
+    old = load_state(config, reuse=True)
+    found = read_articles(config, old, remember=True)
+    synced = sync_summaries(config, found.items, old)
+    report = BuildReport(articles=len(found.items), cached=found.cached, merged=found.merged,
+                         skipped=found.skipped, warnings=problems + found.warnings + synced.warnings,
+                         summary_of={src: s.path for s in synced.kept for src in summary_sources(s)})
+    sources, found = found.sources, None
+    output = plan_output(config, synced.entries, old, cache=None)
+
+    def remember(pause: Callable[[], None] = _go_on) -> None:
+        pause()
+        save_state(config, pause=pause, state=state_after(config, report, sources, synced, output, "", since))
+
+    if old.outputs:  # without the last build's list of files, swap in a whole folder
+        written = update_in_place(output.files, config.output_dir, old.outputs, keep=INDEX_DIR + "/",
+                                  render=output.plan.render_into)
+
+        def epilogue(pause: Callable[[], None] = _go_on) -> None:
+            pause()
+            index_output(config, output, old, config.output_dir, background=True)
+            remember(pause)
+
+        report.epilogue = epilogue
+    else:
+        removals = Removals()
+        try:
+            written = write_site(output.files, config.output_dir, render=output.plan.render_into, remove=removals,
+                                 finalize=(lambda site: index_output(config, output, old, site, background=True))
+                                 if config.search else None, finalize_dir=INDEX_DIR + "/")
+            report.epilogue = remember
+        finally:
+            removals.wait()
+    report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
+    report.changed = written.changed
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def render_edited_first(config: SiteConfig, paths: list[Path], summary_of: dict) -> list[str]:
+    """digest serve's first answer to a save of articles it already shows: each one's summary and
+    page made again at once, and the output paths written returned, so an open page of the article
+    reloads before the listings, feeds and search index it is also in are rebuilt by the full
+    build that follows. `summary_of`: saved file -> summary file, from the last build.
+
+    Anything this cannot settle alone is left to that build: a new or deleted file, a duplicate
+    (a summary covering several saves), a hand-edited summary, an article that fails to extract."""
+    root = config.articles_dir.resolve()
+    cache = Cache(config.cache_dir, records_fingerprint(), remember=True)
+    rules = rules_key(config.topics)
+    entries = []
+    for path in paths:
+        try:
+            rel = path.relative_to(root).as_posix()
+            stored = read_summary(summary_of[rel])
+        except (KeyError, ValueError, OSError, UnicodeDecodeError, DigestError):
+            continue
+        if stored.edited or summary_sources(stored) != [rel]:
+            continue
+        source = read_source(path, root)
+        if not isinstance(source, Source):
+            continue
+        item = cache.get(source.digest)
+        try:
+            if item is None:
+                item = digest_source(source, config.topics)
+                cache.put(source.digest, item)
+            elif item.rules != rules:
+                item = reclassify(item, config.topics)
+                cache.put(source.digest, item)
+        except Exception:  # the full build reports it
+            log.debug("%s: left to the full build", rel, exc_info=True)
+            continue
+        item = replace(item, article=replace(item.article, source=rel), sources=(rel,))
+        now = sync_one(config.summaries_dir, item, stored, set())
+        entries.append(entry_from_stored(now, item.minutes or reading_minutes(item.article.text)))
+    entries = attribute_entries(entries, config.outlets, config.zones, config.language)
+    return [f.path for f in render_articles(config, entries) if write_bytes_atomic(config.output_dir / f.path, f.data)]
