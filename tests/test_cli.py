@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-from conftest import REPO, SHARED
+from conftest import REPO
 
-GOLD = SHARED / "samples" / "ettoday-critical-minerals.gold.json"
+GOLD = REPO / "tests" / "fixtures" / "real" / "ettoday-critical-minerals.gold.json"
 SEED = REPO / "content" / "articles" / "ettoday-critical-minerals.txt"
 
 
@@ -28,7 +28,6 @@ def run(*args):
     return done
 
 
-@pytest.mark.skipif(not GOLD.is_file(), reason="shared samples not available")
 def test_extract_json_matches_the_gold_file():
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     done = run("extract", str(SEED), "--json")

@@ -1,5 +1,5 @@
 """The plain-text dump extractor on real dumps: the seed page against its gold file, and
-must-contain / must-not-contain snippets on benchmark dev pages (skipped when absent)."""
+must-contain / must-not-contain snippets on real pages copied from the benchmark (tests/fixtures/real/)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,8 @@ from generator.articles.extract.text import extract_dump
 from generator.records import Source
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO.parent / "shared" / "samples"
-SEED = SAMPLES / "ettoday-critical-minerals.txt"
-SEED_GOLD = SAMPLES / "ettoday-critical-minerals.gold.json"
+SEED = REPO / "content" / "articles" / "ettoday-critical-minerals.txt"  # the example site's article
+SEED_GOLD = Path(__file__).resolve().parent / "fixtures" / "real" / "ettoday-critical-minerals.gold.json"
 
 
 def _source(path: Path, data: bytes) -> Source:
@@ -40,8 +39,6 @@ def _char_f1(pred: str, gold: str) -> float:
 
 @pytest.fixture(scope="module")
 def seed():
-    if not SEED.exists() or not SEED_GOLD.exists():
-        pytest.skip("seed sample not present")
     data = SEED.read_bytes()
     return extract_article(_source(SEED, data)), json.loads(SEED_GOLD.read_text(encoding="utf-8"))
 
@@ -122,7 +119,7 @@ def test_a_junk_line_after_an_article_leaves_it_as_it_was(seed):
     assert extract_dump(data).blocks == article.blocks
 
 
-BENCH_DEV = REPO.parent / "shared" / "benchmarks" / "extraction" / "dev"
+BENCH_DEV = Path(__file__).resolve().parent / "fixtures" / "real"  # copied from the benchmark (README there)
 
 # (page id, dump form, language, gold text that must be kept, page text that must be left out):
 # news pages of five languages and many sites, both dumpers. The kept snippet comes from the
@@ -154,8 +151,6 @@ DEV_CASES = [
 @pytest.mark.parametrize("page_id, form, language, kept, dropped", DEV_CASES, ids=[c[0] + "-" + c[1] for c in DEV_CASES])
 def test_dev_page_snippets(page_id, form, language, kept, dropped):
     path = BENCH_DEV / form / f"{page_id}.txt.gz"
-    if not path.exists():
-        pytest.skip("benchmark dev split not present")
     data = gzip.decompress(path.read_bytes())
     article = extract_article(_source(path, data))
     assert kept in article.text
