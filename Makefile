@@ -9,7 +9,7 @@ SITE_URL ?=
 PORT   ?= 8000
 BUILD_ARGS := $(if $(SITE_URL),--base-url $(SITE_URL),)
 
-.PHONY: chromium site test serve clean fuzz bench-extraction bench-summary bench-topics bench-build
+.PHONY: chromium site test serve clean golden fuzz bench-extraction bench-summary bench-topics bench-build
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ chromium:
 
 test: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest -q
+
+# The example site's pages and feeds as tests/golden/ (compared by make test): review with git diff.
+golden: $(VENV)/.installed-test
+	$(BIN)/python tests/golden_site.py
 
 serve: $(VENV)/.installed
 	$(BIN)/digest serve --port $(PORT) $(BUILD_ARGS)
