@@ -1,7 +1,7 @@
 """Frozen records handed from one pipeline stage to the next.
 
 discover -> Source -> extract -> Article -> summarize -> Summary
-                                         -> classify  -> TopicAssignment
+                                         -> classify  -> topics (TopicScore)
 summaries (content/summaries/*.md) -> Entry (what the site shows) -> render/feed -> OutputFile
 """
 

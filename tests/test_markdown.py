@@ -2,7 +2,7 @@ import pytest
 
 from generator.errors import SourceError
 from generator.articles.extract.markdown import extract_markdown, markdown_blocks
-from generator.articles.frontmatter import dump_front_matter, split_front_matter
+from generator.articles.frontmatter import dump_yaml, front_matter, split_front_matter
 
 from conftest import FIXTURES
 
@@ -42,7 +42,7 @@ def test_malformed_front_matter_is_a_source_error():
 
 def test_front_matter_round_trip_keeps_unicode_and_order():
     meta = {"title": "美中關係", "topics": ["us-china"], "published": "2025-10-21"}
-    text = dump_front_matter(meta, "摘要。")
+    text = front_matter(dump_yaml(meta), "摘要。")
     assert "美中關係" in text
     back, body = split_front_matter(text)
     assert back == meta and list(back) == list(meta)

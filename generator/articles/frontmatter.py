@@ -57,7 +57,3 @@ def dump_yaml(meta: dict) -> str:
 def front_matter(block: str, body: str) -> str:
     """A markdown file: the YAML block (dump_yaml's) between its fences, then the body."""
     return f"---\n{block}---\n\n{body.rstrip()}\n"
-
-
-def dump_front_matter(meta: dict, body: str) -> str:
-    return front_matter(dump_yaml(meta), body)

@@ -23,9 +23,6 @@ CJK_CHARS_PER_MINUTE = 300
 WORDS_PER_MINUTE = 230
 
 
-def is_cjk_char(ch: str) -> bool:
-    return bool(CJK_RE.match(ch))
-
 
 def cjk_count(text: str) -> int:
     return CJK_RE.subn("", text)[1]  # counted, not listed: findall made a string per character
@@ -186,8 +183,3 @@ def _cld2_language(sample: str) -> str:
     if code in ("un", "xxx"):
         return "und"
     return "zh" if code.startswith("zh") else code.split("-")[0]
-
-
-def html_lang(language: str) -> str:
-    """The lang attribute for a BCP 47 tag (browsers and screen readers know zh-Hant / zh-Hans)."""
-    return language or "und"

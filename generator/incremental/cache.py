@@ -261,8 +261,6 @@ class Cache:
         self.folder = folder
         self.fingerprint = fingerprint
         self.remember = remember  # keep entries in this process's memory (digest serve)
-        self.hits = 0
-        self.misses = 0
 
     def _path(self, digest: str) -> Path:
         key = hashlib.sha256(f"{digest}:{self.fingerprint}".encode()).hexdigest()
@@ -283,7 +281,6 @@ class Cache:
     def get(self, digest: str) -> Digested | None:
         path = self._path(digest)
         if self.remember and path.name in _MEMORY:
-            self.hits += 1
             return _MEMORY[path.name]
         try:
             item = decode(json.loads(path.read_text(encoding="utf-8")))
@@ -292,12 +289,8 @@ class Cache:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("%s: unreadable cache entry, rebuilding it (%s)", path, exc)
             item = None
-        if item is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-            if self.remember:
-                _MEMORY[path.name] = item
+        if item is not None and self.remember:
+            _MEMORY[path.name] = item
         return item
 
     def prune(self, keep: Iterable[str]) -> int:

@@ -231,14 +231,6 @@ def summary_sources(s: StoredSummary) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def sync_summaries(folder: Path, items: list[Digested]) -> tuple[list[Entry], list[tuple[str, str]]]:
-    """Write or keep one summary per item; remove unedited summaries of deleted articles.
-
-    Returns the entries the site shows and (file, message) warnings.
-    """
-    entries, warnings, _ = sync_summary_files(folder, items)
-    return entries, warnings
-
 
 def sync_summary_files(folder: Path, items: list[Digested], known: dict | None = None
                        ) -> tuple[list[Entry], list[tuple[str, str]], list[StoredSummary]]:

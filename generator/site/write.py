@@ -37,10 +37,6 @@ class WriteReport:
     changed: tuple[str, ...] | None = None  # paths written or removed (None: the folder was swapped whole)
 
 
-def write_text_atomic(path: Path, text: str) -> bool:
-    """Write text through a temporary file and rename; returns False when the bytes were equal."""
-    return write_bytes_atomic(path, text.encode("utf-8"))
-
 
 def write_bytes_atomic(path: Path, data: bytes, durable: bool = False) -> bool:
     """Write through a temporary file and a rename, so a reader (or a killed build) sees the old

@@ -317,9 +317,3 @@ def _compound_cuts(token: str) -> list[int]:
         return []
     common = common_words(COMPOUND_MIN_FREQ)
     return [cut for cut in range(2, len(token) - 1) if token[:cut] in common and token[cut:] in common]
-
-
-def _sentence_text(analysed: Analysed, index: int) -> str:
-    start = analysed.folded_starts[index]
-    nxt = analysed.folded_starts[index + 1] - 1 if index + 1 < len(analysed.folded_starts) else len(analysed.folded)
-    return analysed.folded[start:nxt]

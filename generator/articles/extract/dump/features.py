@@ -41,8 +41,6 @@ CJK_PER_UNIT = 2
 # A paragraph of at least this many units made of sentences is body-like (jusText uses ~70
 # characters, about 12 English words, for its "short" boundary).
 GOOD_UNITS = 14
-# Below this a paragraph is too short to be judged on its own (a menu item, a label).
-SHORT_UNITS = 5
 # Items of a one-line CJK menu are words, rarely more than six characters (國際焦點, 北美要聞).
 MENU_ITEM_CHARS = 6
 # Prose has a sentence end or a comma at least every this many units; a longer run without one

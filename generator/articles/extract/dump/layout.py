@@ -179,14 +179,6 @@ def _is_wide(ch: str) -> bool:
     return bool(CJK_RE.match(ch)) or ch in _CJK_PUNCT or unicodedata.east_asian_width(ch) in "WF"
 
 
-def join_wrapped(left: str, right: str) -> str:
-    """Join two wrapped pieces: no space between CJK characters, one otherwise."""
-    if not left:
-        return right
-    if _is_wide(left[-1]) or _is_wide(right[0]):
-        return left + right
-    return left + " " + right
-
 
 def _track_widths(rows: list[list[tuple[int, str]]]) -> dict[int, int]:
     """Wrap width per start column: the widest line there that fits the dump width."""

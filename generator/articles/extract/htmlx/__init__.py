@@ -40,7 +40,7 @@ def _article_blocks(root, title: str) -> list[Block]:
     return trim_edges(_drop_headline(write_blocks(find_content(root)), title))
 
 
-def extract_html(html: str, url: str | None = None) -> Extracted:
+def extract_html(html: str) -> Extracted:
     root = parse_html(html)
     meta = extract_metadata(root)
     captions = clean_tree(root)
