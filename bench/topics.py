@@ -1,7 +1,7 @@
 """Topic benchmark: dev fit, by-source cross-validation, near-misses and precision at scale.
 
     .venv/bin/python bench/topics.py                 # the table (site.toml's topics)
-    .venv/bin/python bench/topics.py --fit           # ... and write generator/classify/fitted.py
+    .venv/bin/python bench/topics.py --fit           # ... and write generator/articles/classify/fitted.py
     .venv/bin/python bench/topics.py --extra bench/topics/semiconductors.toml
                                                      # a topic written only in a config, on its own labels
     .venv/bin/python bench/topics.py --explain       # one line per error of the cross-validated model
@@ -51,7 +51,7 @@ SHARED = REPO.parent / "shared" / "benchmarks"
 DEV = SHARED / "topics" / "dev" / "articles.jsonl"
 EXTRACTION_GOLD = SHARED / "extraction" / "dev" / "gold"
 SUMMARY_SPLIT = SHARED / "summary" / "dev"
-FITTED = REPO / "generator" / "classify" / "fitted.py"
+FITTED = REPO / "generator" / "articles" / "classify" / "fitted.py"
 FOLDS = 5
 NO_WEIGHTS = Weights({}, None)
 
@@ -229,7 +229,7 @@ def explain_errors(records, predicted, folds, signals, rules, weights_of_fold) -
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fit", action="store_true", help="write generator/classify/fitted.py from the dev half")
+    parser.add_argument("--fit", action="store_true", help="write generator/articles/classify/fitted.py from the dev half")
     parser.add_argument("--extra", type=Path, help="a config with more [[topics]] (and [entities]); its labels "
                         "are the JSONL file of the same name")
     parser.add_argument("--explain", action="store_true", help="print each error of the cross-validated model")

@@ -313,6 +313,6 @@ def test_a_push_that_adds_an_article_restores_the_last_cache_and_a_generator_cha
     (repo / "content" / "articles" / "b.txt").write_text("another article", encoding="utf-8")
     added_key, added_restore = state()
     assert added_key != before_key and added_key.startswith(before_restore[0]) and added_restore == before_restore
-    (repo / "generator" / "render.py").write_text("# changed\n", encoding="utf-8")
+    (repo / "generator" / "site" / "render.py").write_text("# changed\n", encoding="utf-8")
     changed_key, changed_restore = state()
     assert not changed_key.startswith(before_restore[0]) and changed_restore[-1] == before_restore[-1]
