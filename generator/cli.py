@@ -16,6 +16,11 @@ from generator.errors import ConfigError, DigestError
 log = logging.getLogger("digest")
 
 
+def counted(n: int, noun: str) -> str:
+    """"1 article", "2 articles": the build line speaks English."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def shown(name: str) -> str:
     """A file name on one line: control characters (a newline in a name) escaped."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
@@ -154,11 +159,12 @@ def cmd_build(args) -> int:
     if built:
         merged = (f", {report.merged} {'file' if report.merged == 1 else 'files'} merged as duplicates"
                   if report.merged else "")
-        print(f"Built {report.articles} articles ({report.cached} cached{merged}), {len(report.skipped)} skipped, "
-              f"{report.written} pages written, {report.unchanged} unchanged, {report.removed} removed "
+        print(f"Built {counted(report.articles, 'article')} ({report.cached} cached{merged}), "
+              f"{len(report.skipped)} skipped, {counted(report.written, 'page')} written, {report.unchanged} unchanged, "
+              f"{report.removed} removed "
               f"in {report.seconds:.2f} s")
     else:
-        print(f"Nothing changed since the last build: {report.articles} articles, {len(report.skipped)} skipped "
+        print(f"Nothing changed since the last build: {counted(report.articles, 'article')}, {len(report.skipped)} skipped "
               f"(checked in {report.seconds:.2f} s; --force checks every file)")
     if args.strict and (report.skipped or report.warnings):
         print(f"--strict: {len(report.skipped)} skipped, {len(report.warnings)} warnings", file=sys.stderr)
@@ -170,6 +176,16 @@ def cmd_serve(args) -> int:
     from generator.serve.server import serve
 
     return serve(Path(args.config), port=args.port, base_url=args.base_url or os.environ.get("SITE_URL") or None)
+
+
+def cmd_init(args) -> int:
+    from generator.site.new import init_site, next_steps
+
+    folder = Path(args.dir)
+    written = init_site(folder, empty=args.empty, templates=args.templates)
+    print(f"digest: a new site in {folder}: {', '.join(written)}")
+    print(next_steps(folder))
+    return 0
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -187,6 +203,11 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--base-url")
     s.add_argument("--port", type=int, default=8000)
     s.set_defaults(func=cmd_serve)
+    i = sub.add_parser("init", help="start a new site: site.toml, content/, the Pages workflow")
+    i.add_argument("dir", nargs="?", default=".", help="the new site's folder (made when missing)")
+    i.add_argument("--empty", action="store_true", help="a blank topic skeleton instead of the example topics")
+    i.add_argument("--templates", action="store_true", help="copy the templates, to customise them")
+    i.set_defaults(func=cmd_init)
     for name, func, text in (("extract", cmd_extract, "show what is extracted from saved pages"),
                              ("summarize", cmd_summarize, "show the summary the site will show"),
                              ("topics", cmd_topics, "show topic probabilities and matched aliases")):

@@ -166,6 +166,19 @@ def _check_section(name: str, table: Any, problems: list[str]) -> dict[str, Any]
     return values
 
 
+# The generator's own templates (in the repository it is installed from): what a site made by
+# `digest init` uses until it copies them (`digest init --templates`) to change them.
+GENERATOR_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def templates_folder(root: Path, paths: Any, named: str) -> Path:
+    """paths.templates when site.toml names it; else the site's own templates/ when it has one,
+    else the generator's."""
+    if isinstance(paths, dict) and "templates" in paths:
+        return root / named
+    return root / named if (root / named).is_dir() else GENERATOR_TEMPLATES
+
+
 def normalize_base_url(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
@@ -210,7 +223,7 @@ def load_config(path: Path, base_url: str | None = None, topics: bool = True) ->
         summaries_dir=root / sec["paths"]["summaries"],
         output_dir=root / sec["paths"]["output"],
         cache_dir=root / sec["paths"]["cache"],
-        templates_dir=root / sec["paths"]["templates"],
+        templates_dir=templates_folder(root, data.get("paths", {}), sec["paths"]["templates"]),
         feed_items=sec["feed"]["items"],
         page_size=sec["pages"]["size"],
         search=sec["search"]["enabled"],

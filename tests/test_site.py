@@ -104,7 +104,7 @@ def test_cli_build_prints_one_line_and_strict_fails_on_skips(site, seed_text):
     cmd = [sys.executable, "-m", "generator.cli", "build", "--config", str(site.config_path)]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Built 1 articles (0 cached), 0 skipped,")
+    assert done.stdout.startswith("Built 1 article (0 cached), 0 skipped,")
     site.add("empty.txt", b"")
     strict = subprocess.run(cmd + ["--strict"], capture_output=True, text=True, cwd=REPO)
     assert strict.returncode == 1
