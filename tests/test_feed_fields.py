@@ -130,3 +130,43 @@ def test_authors_reach_rss_readers_as_dc_creator_and_atom_as_author(built):
     title = "Pentagon review of AUKUS finds the pact on track"
     assert rss[title].author == "Jane Doe, John Roe" and atom[title].author == "Jane Doe, John Roe"
     assert "<author>" not in built.read("feed.xml")  # RSS <author> would have to be an e-mail address
+
+
+def _jsonld(html: str) -> dict:
+    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert len(found) == 1
+    return json.loads(found[0])
+
+
+def test_article_pages_carry_newsarticle_json_ld_with_only_what_is_known(built):
+    pages = {p: d.decode("utf-8") for p, d in built.files().items() if p.startswith("articles/")}
+    by_headline = {_jsonld(html)["headline"]: _jsonld(html) for html in pages.values()}
+    reuters = by_headline["China tightens gallium and germanium export controls"]
+    assert reuters["@type"] == "NewsArticle" and reuters["@context"] == "https://schema.org"
+    assert reuters["datePublished"] == "2025-10-09T06:30:00+00:00"
+    assert reuters["author"] == [{"@type": "Person", "name": "Jane Doe"}]
+    assert reuters["publisher"] == {"@type": "Organization", "name": "Reuters"}
+    assert reuters["url"] == "https://www.reuters.com/world/china/gallium-export-controls-2025-10-09/"
+    assert URI_RE.match(reuters["mainEntityOfPage"])
+    undated = by_headline["Australia and the US sign a critical minerals framework"]
+    assert "datePublished" not in undated and "author" not in undated  # unknown stays unknown
+    dump = by_headline["China expands rare earth export controls ahead of summit"]
+    assert "url" not in dump  # no address was saved with the copied text
+
+
+def test_topic_pages_carry_a_collection_page_of_their_articles(built):
+    data = _jsonld(built.read("topics/rare-earths/index.html"))
+    assert data["@type"] == "CollectionPage" and data["mainEntity"]["@type"] == "ItemList"
+    urls = [item["url"] for item in data["mainEntity"]["itemListElement"]]
+    assert urls and all(URI_RE.match(u) and "/articles/" in u for u in urls)
+    assert [item["position"] for item in data["mainEntity"]["itemListElement"]] == list(range(1, len(urls) + 1))
+
+
+def test_json_ld_cannot_be_closed_by_a_headline():
+    from generator.records import Entry
+    from generator.site.jsonld import article_data
+
+    entry = Entry(slug="x", id="urn:uuid:1", title='</script><script>alert(1)</script>', summary="", key_points=(),
+                  topics=(), language="en", published=None, author=None, site_name=None, url=None, source="x.md")
+    text = article_data(entry, "https://example.github.io/digest/articles/x/", "")
+    assert "<" not in text and json.loads(text)["headline"].startswith("</script>")

@@ -51,13 +51,28 @@ def _style_is_hostile(style: str) -> bool:
     return "expression(" in s or "javascript:" in s or "vbscript:" in s or "behavior:" in s
 
 
+def _is_data_block(text: str) -> bool:
+    """A JSON-LD block a browser can only read as data: valid JSON, nothing that could close the
+    element or open another (every "<" escaped)."""
+    import json
+
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return "<" not in text
+
+
 def check_tree(doc, where: str) -> list[str]:
     """Every rule, as a list of problems (empty = clean)."""
     problems = []
     for el in doc.iter(etree.Element):
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         tag = tag.rsplit("}", 1)[-1]
-        if tag == "script":
+        if tag == "script" and (el.get("type") or "").lower() == "application/ld+json" and not el.get("src"):
+            if not _is_data_block(el.text or ""):  # structured data: never run, but it must stay data
+                problems.append(f"{where}: JSON-LD that is not plain JSON {etree.tostring(el)[:80]!r}")
+        elif tag == "script":
             src = el.get("src") or ""
             if not re.match(r"^(\.\./)*(assets|pagefind)/", src):
                 problems.append(f"{where}: <script> {etree.tostring(el)[:80]!r}")

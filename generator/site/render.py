@@ -26,6 +26,7 @@ from generator.incremental.pagecache import PageCache
 from generator.records import Entry, OutputFile
 from generator.site.views import (PageSpec, Views, article_spec, feed_groups, feed_links, page_specs, relative_link,
                                   topic_views, url_of)
+from generator.site.jsonld import article_data, collection_data
 from generator.site.search import simplified_form
 from generator.urls import ascii_uri
 
@@ -150,9 +151,11 @@ def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, sha
     if "about" in ctx:
         ctx["about_html"] = Markup(render_markdown(ctx.pop("about")))
     feeds = [dict(f, href=rel(f["target"])) for f in ctx.pop("feeds", [])]
+    canonical = ascii_uri(config.base_url + url_of(spec.path))
     page = {
         "title": spec.title,
-        "canonical": ascii_uri(config.base_url + url_of(spec.path)),
+        "canonical": canonical,
+        "jsonld": Markup(structured_data(config, spec, canonical)),
         "description": ctx.pop("description", ""),
         "feeds": feeds,
         "feed_groups": feed_groups(feeds),
@@ -163,6 +166,18 @@ def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, sha
     }
     html = env.get_template(spec.template).render(page=page, rel=rel, **shared, **ctx)
     return OutputFile(spec.path, html.encode("utf-8"))
+
+
+def structured_data(config: SiteConfig, spec: PageSpec, canonical: str) -> str:
+    """The page's schema.org JSON-LD (jsonld.py): an article's NewsArticle, a topic's CollectionPage."""
+    if spec.template == "article.html":
+        return article_data(spec.context["e"], canonical, spec.context.get("description", ""))
+    if spec.template == "topic.html":
+        topic = spec.context["topic"]
+        urls = [ascii_uri(f"{config.base_url}articles/{e.slug}/") for e in spec.context.get("entries", [])]
+        return collection_data(topic["name"], topic.get("description", ""), canonical, urls,
+                               topic.get("name_lang", config.language))
+    return ""
 
 
 def template_fingerprints(env: jinja2.Environment, templates_dir: Path) -> dict[str, str]:
