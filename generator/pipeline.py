@@ -16,6 +16,7 @@ from generator.articles.process import digest_source, reclassify, rules_key
 from generator.articles.discover import discover_sources, stat_key
 from generator.errors import failure_reason
 from generator.site.feed import render_feeds
+from generator.site.images import image_files
 from generator.site.outlets import attribute_entries
 from generator.incremental.pagecache import PageCache
 from generator.incremental.progress import track
@@ -83,8 +84,7 @@ def process_sources(sources: list[Source], config: SiteConfig, remember: bool = 
         if isinstance(result, Exception):
             failed[source.digest] = failure_reason(result)
             continue
-        cache.put(source.digest, result)
-        found[source.digest] = without_text(result)
+        found[source.digest] = without_text(cache.put(source.digest, result))
     heads.save({d: item for d, item in found.items() if item is not None})
     if heads.replaced:  # the first build of other code: the records older code made are dropped
         removed = cache.prune(found)
@@ -213,8 +213,9 @@ class Output:
 
 def plan_output(config: SiteConfig, entries: list, old, cache: PageCache | None) -> Output:
     labels = load_labels(config.templates_dir, config.language)
+    entries, images = image_files(entries, config.cache_dir, config.output_dir, old.outputs)
     plan = plan_site(config, entries, old.pages, cache=cache)
-    files = plan.files + render_feeds(config, entries, labels)
+    files = plan.files + images + render_feeds(config, entries, labels)
     language = search_language([e.language for e in entries], config.language)
     return Output(plan, files, plan_shards(plan.keys, language), language)
 

@@ -62,6 +62,7 @@ class Extracted:
     section: str | None = None
     tags: tuple[str, ...] = ()
     captions: tuple[str, ...] = ()
+    image: str | None = None  # the lead image the saved file holds, as a JPEG data URI (extract/images.py)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ class Article:
     captions: tuple[str, ...] = ()
     blocks: tuple[Block, ...] = ()
     saved: str | None = None  # ISO 8601: when the person saved it, from the saving tool (None: unknown)
+    # the lead image: a JPEG data URI as extracted, then "images/<sha256>.jpg" once the cache stored it
+    image: str | None = None
 
     @property
     def text(self) -> str:
@@ -146,6 +149,7 @@ class Entry:
     outlet: str | None = None  # the outlet as the site names it (outlets.py): brand, table or domain
     section: str | None = None
     tags: tuple[str, ...] = ()
+    image: str | None = None  # "images/<sha256>.jpg": the lead image, served from the site (og:image)
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,14 @@ is needed again (topics under changed rules).
 
 from __future__ import annotations
 
-import base64
 import contextlib
+import base64
 import hashlib
 import json
 import logging
 import os
 from array import array
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -31,6 +31,9 @@ from generator.records import Article, Block, Digested, Summary
 log = logging.getLogger(__name__)
 # Bump when the cached record layout changes.
 CACHE_VERSION = 4
+# Lead images, by the hash of their bytes, beside the records (cache_dir/images/; the site serves
+# them under the same name).
+IMAGES_DIR = "images"
 
 
 def records_fingerprint() -> str:
@@ -305,7 +308,11 @@ class Cache:
                 removed += 1
         return removed
 
-    def put(self, digest: str, item: Digested) -> None:
+    def put(self, digest: str, item: Digested) -> Digested:
+        """Keep the record; returns it as kept: a lead image it carries as a data URI is stored once in
+        images/ under the hash of its bytes (the name is what the record, the summary and the site
+        keep; the bytes never travel in a record or the heads file)."""
+        item = self.store_image(item)
         path = self._path(digest)
         if self.remember:
             _MEMORY[path.name] = item
@@ -316,3 +323,22 @@ class Cache:
             tmp.replace(path)
         except OSError as exc:
             log.warning("%s: cannot write cache (%s); continuing without it", self.folder, exc)
+        return item
+
+    def store_image(self, item: Digested) -> Digested:
+        image = item.article.image
+        if not image or not image.startswith("data:"):
+            return item
+        data = base64.b64decode(image.split(",", 1)[1])
+        name = f"{IMAGES_DIR}/{hashlib.sha256(data).hexdigest()[:32]}.jpg"
+        path = self.folder / name
+        try:
+            if not path.is_file():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp")
+                tmp.write_bytes(data)
+                tmp.replace(path)
+        except OSError as exc:
+            log.warning("%s: cannot store the lead image (%s); the article goes without it", path, exc)
+            name = None
+        return replace(item, article=replace(item.article, image=name))

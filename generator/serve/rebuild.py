@@ -107,8 +107,7 @@ def render_edited_first(config: SiteConfig, paths: list[Path], summary_of: dict)
         item = cache.get(source.digest)
         try:
             if item is None:
-                item = digest_source(source, config.topics)
-                cache.put(source.digest, item)
+                item = cache.put(source.digest, digest_source(source, config.topics))
             elif item.rules != rules:
                 item = reclassify(item, config.topics)
                 cache.put(source.digest, item)

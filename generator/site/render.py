@@ -152,7 +152,11 @@ def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, sha
         ctx["about_html"] = Markup(render_markdown(ctx.pop("about")))
     feeds = [dict(f, href=rel(f["target"])) for f in ctx.pop("feeds", [])]
     canonical = ascii_uri(config.base_url + url_of(spec.path))
+    image = spec.context["e"].image if spec.template == "article.html" else None
     page = {
+        # the article's own lead image for a large preview, else the site's card (templates/static)
+        "image": ascii_uri(config.base_url + (image or "assets/card.png")),
+        "large_image": bool(image),
         "title": spec.title,
         "canonical": canonical,
         "jsonld": Markup(structured_data(config, spec, canonical)),
@@ -171,7 +175,9 @@ def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, sha
 def structured_data(config: SiteConfig, spec: PageSpec, canonical: str) -> str:
     """The page's schema.org JSON-LD (jsonld.py): an article's NewsArticle, a topic's CollectionPage."""
     if spec.template == "article.html":
-        return article_data(spec.context["e"], canonical, spec.context.get("description", ""))
+        e = spec.context["e"]
+        return article_data(e, canonical, spec.context.get("description", ""),
+                            ascii_uri(config.base_url + e.image) if e.image else None)
     if spec.template == "topic.html":
         topic = spec.context["topic"]
         urls = [ascii_uri(f"{config.base_url}articles/{e.slug}/") for e in spec.context.get("entries", [])]

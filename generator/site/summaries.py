@@ -136,6 +136,7 @@ def summary_meta(item: Digested, item_id: str) -> dict:
         "language": a.language,
         "section": a.section,
         "tags": list(a.tags),
+        "image": a.image,
         "topics": list(item.topics),
         "key_points": list(s.key_points),
         "id": item_id,
@@ -164,6 +165,15 @@ def _opt(value) -> str | None:
     return None if value in (None, "") else strip_controls(str(value))
 
 
+_IMAGE_RE = re.compile(r"images/[0-9a-f]{32}\.jpg")
+
+
+def _image(value) -> str | None:
+    """A stored lead image's name, and nothing else (a hand-edited summary cannot point the site's
+    preview at another path or address)."""
+    return value if isinstance(value, str) and _IMAGE_RE.fullmatch(value) else None
+
+
 def entry_from_stored(stored: StoredSummary, minutes: int) -> Entry:
     m = stored.meta
     return Entry(
@@ -185,6 +195,7 @@ def entry_from_stored(stored: StoredSummary, minutes: int) -> Entry:
         saved=_opt(m.get("saved")),
         section=_opt(m.get("section")),
         tags=_as_tuple(m.get("tags")),
+        image=_image(m.get("image")),
     )
 
 

@@ -26,10 +26,14 @@ def extract_document(source: Source) -> Extracted:
         from generator.articles.extract.mhtml import read_mhtml
         from generator.articles.extract.saved import html_save_record
 
+        from generator.articles.extract.images import lead_image
+        from generator.articles.extract.mhtml import image_parts
+
         html, record = read_mhtml(data) if source.kind == "mhtml" else (decode_bytes(data), None)
         record = record or html_save_record(html)
         doc = extract_html(html)
-        return replace(doc, url=original_url(record.url, doc.url), saved=record.saved or doc.saved)
+        image = lead_image(html, image_parts(data) if source.kind == "mhtml" else None, source.path.parent)
+        return replace(doc, url=original_url(record.url, doc.url), saved=record.saved or doc.saved, image=image)
     text = decode_bytes(data)
     if source.kind == "markdown":
         from generator.articles.extract.markdown import extract_markdown
@@ -83,6 +87,7 @@ def extract_article(source: Source) -> Article:
         title=title,
         published=doc.published,
         saved=doc.saved,
+        image=doc.image,
         author=doc.author,
         site_name=doc.site_name,
         url=doc.url,

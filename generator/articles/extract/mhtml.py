@@ -50,6 +50,18 @@ def _save_record(msg: Message, part: Message) -> SaveRecord:
     return SaveRecord(url, parse_date(msg.get("Date")) if msg is not part else None, "mhtml")
 
 
+def image_parts(data: bytes, limit: int = 50) -> dict[str, bytes]:
+    """The archive's images by their Content-Location (what the page's <img src> and og:image name)."""
+    msg = email.message_from_bytes(data.replace(b"\x00", b""), policy=email.policy.compat32)
+    found: dict[str, bytes] = {}
+    for part in msg.walk():
+        if part.get_content_maintype() == "image" and part.get("Content-Location") and len(found) < limit:
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                found.setdefault(part.get("Content-Location").strip(), payload)
+    return found
+
+
 def read_mhtml(data: bytes) -> tuple[str, SaveRecord]:
     """(the main HTML document, what the archive's headers say of the save); raises NotMhtmlError
     when there is no HTML document."""
