@@ -25,6 +25,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from generator.incremental.files import write_bytes_atomic
 from generator.incremental.fingerprint import code_fingerprint
 from generator.records import Article, Block, Digested, Summary
 
@@ -317,10 +318,7 @@ class Cache:
         if self.remember:
             _MEMORY[path.name] = item
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(encode(item), ensure_ascii=False, sort_keys=True), encoding="utf-8")
-            tmp.replace(path)
+            write_bytes_atomic(path, json.dumps(encode(item), ensure_ascii=False, sort_keys=True).encode("utf-8"))
         except OSError as exc:
             log.warning("%s: cannot write cache (%s); continuing without it", self.folder, exc)
         return item
@@ -334,10 +332,7 @@ class Cache:
         path = self.folder / name
         try:
             if not path.is_file():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(".tmp")
-                tmp.write_bytes(data)
-                tmp.replace(path)
+                write_bytes_atomic(path, data)
         except OSError as exc:
             log.warning("%s: cannot store the lead image (%s); the article goes without it", path, exc)
             name = None

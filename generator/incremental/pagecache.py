@@ -23,6 +23,8 @@ import logging
 import os
 from pathlib import Path
 
+from generator.incremental.files import link_file, write_bytes_atomic
+
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
@@ -63,7 +65,7 @@ class PageCache:
                 st = os.stat(cached)
                 if [st.st_size, st.st_mtime_ns] != recorded:
                     continue  # changed since it was kept (an in-place edit): render it again
-                _link_into(cached, os.path.join(root, path))
+                link_file(cached, os.path.join(root, path))
             except OSError:
                 continue
             restored.add(path)
@@ -75,7 +77,7 @@ class PageCache:
         for path, key in pages.items():
             cached = self._entry(key)
             try:
-                _link_into(os.path.join(root, path), cached)
+                link_file(os.path.join(root, path), cached)
                 st = os.stat(cached)
             except OSError as exc:
                 log.debug("%s: not kept in the page cache (%s)", path, exc)
@@ -97,22 +99,8 @@ class PageCache:
                         for entry in entries:
                             if entry.name not in manifest:
                                 os.unlink(entry.path)
-            tmp = self.folder / f".{MANIFEST}.{os.getpid()}.tmp"
-            tmp.write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-            os.replace(tmp, self.folder / MANIFEST)
+            write_bytes_atomic(self.folder / MANIFEST, json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode())
         except FileNotFoundError:
             pass
         except OSError as exc:
             log.warning("%s: cannot update the page cache (%s); pages will be rendered", self.folder, exc)
-
-
-def _link_into(src: str, dst: str) -> None:
-    """dst becomes a hard link to src (a file already at dst is replaced)."""
-    try:
-        os.link(src, dst)
-    except FileExistsError:
-        os.unlink(dst)
-        os.link(src, dst)
-    except FileNotFoundError:
-        os.makedirs(os.path.dirname(dst), exist_ok=True)
-        os.link(src, dst)

@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from hashlib import sha256
 from pathlib import Path
+from generator.incremental.files import write_bytes_atomic
 
 log = logging.getLogger(__name__)
 
@@ -184,12 +185,10 @@ def save_state(config, state: BuildState, pause=None) -> None:
         os.replace(tmp, path)
         _SAVED[path] = (_file_stat(path), state)
         if state.signature:
-            tmp = last.with_name(f".{last.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"version": STATE_VERSION, "signature": state.signature,
-                                       "articles": state.articles, "skipped": state.skipped,
-                                       "warnings": state.warnings, "pages": len(state.pages)},
-                                      ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, last)
+            write_bytes_atomic(last, json.dumps({"version": STATE_VERSION, "signature": state.signature,
+                                                 "articles": state.articles, "skipped": state.skipped,
+                                                 "warnings": state.warnings, "pages": len(state.pages)},
+                                                ensure_ascii=False).encode("utf-8"))
     except OSError as exc:
         log.warning("%s: cannot write build state (%s); the next build checks everything", path, exc)
 

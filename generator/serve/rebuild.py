@@ -29,7 +29,8 @@ from generator.site.outlets import attribute_entries
 from generator.site.render import render_articles
 from generator.site.search import INDEX_DIR
 from generator.site.summaries import entry_from_stored, read_summary, summary_sources, sync_one
-from generator.site.write import Removals, update_in_place, write_bytes_atomic, write_site
+from generator.incremental.files import write_bytes_atomic
+from generator.site.write import Removals, update_in_place, write_site
 
 log = logging.getLogger(__name__)
 

@@ -34,7 +34,8 @@ from pathlib import Path
 
 from generator.errors import DigestError
 from generator.incremental.workers import worker_count
-from generator.site.write import swap_in, write_bytes_atomic
+from generator.incremental.files import link_file, write_bytes_atomic
+from generator.site.write import swap_in
 
 log = logging.getLogger(__name__)
 
@@ -271,15 +272,13 @@ def _link_pages(site: Path, target: Path, pages: tuple[str, ...], prefix: list[s
     for page in pages:
         link = target / page
         link.parent.mkdir(parents=True, exist_ok=True)
-        _link(str(site / page), str(link))
+        link_file(site / page, link, copy=True)
 
 
-def _link(src: str, dst: str) -> None:
+
+def _link_or_copy(src: str, dst: str) -> None:
     """copytree's copy_function: a hard link, or a copy where the file system has none."""
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)
+    link_file(src, dst, copy=True)
 
 
 def _files(folder: Path) -> list[Path]:
@@ -403,7 +402,7 @@ def _restore(cached: Path, target: Path) -> bool:
         if _intact(cached / "files", recorded):
             fresh = target.parent / f".restore-{target.name}-{os.getpid()}"
             shutil.rmtree(fresh, ignore_errors=True)
-            shutil.copytree(cached / "files", fresh, copy_function=_link)
+            shutil.copytree(cached / "files", fresh, copy_function=_link_or_copy)
             _swap_in(fresh, target)
             return True
         log.warning("%s: cached search index damaged, building it again", cached)
@@ -419,7 +418,7 @@ def _keep(index: Path, store: Path, key: str) -> None:
         store.mkdir(parents=True, exist_ok=True)
         tmp = store / f".{key}.{os.getpid()}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
-        shutil.copytree(index, tmp / "files", copy_function=_link)
+        shutil.copytree(index, tmp / "files", copy_function=_link_or_copy)
         (tmp / MANIFEST).write_text(json.dumps(_manifest(tmp / "files")), encoding="utf-8")
         shutil.rmtree(store / key, ignore_errors=True)
         os.rename(tmp, store / key)

