@@ -198,6 +198,9 @@ def make_parser() -> argparse.ArgumentParser:
             c.add_argument("--explain", action="store_true",
                            help="which entities, relations and passages carried each decision, and why")
         c.set_defaults(func=func)
+    from .ingest.command import register as register_ingest  # add, import, collect, sources
+
+    register_ingest(sub)
     return p
 
 

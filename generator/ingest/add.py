@@ -9,7 +9,6 @@ between two requests to one host. Outcomes come back in the order the URLs were 
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
@@ -20,14 +19,10 @@ from ..errors import SourceError
 from ..extract.decode import UndecodableError
 from ..records import Article
 from .fetch import FetchError, HostGate, Limits, check_address, fetch
+from .defaults import WORKERS
 from .library import Known, Library
 from .page import Prepared, extract_bytes, prepare_page
 
-# Four pages at once: the machine this runs on (a laptop, a CI runner with 2-4 cores) extracts
-# about as fast as four servers answer, and four hosts at once is no burden on any of them.
-WORKERS = 4
-# Between two requests to one host when a batch holds several of its pages (imports, collect).
-ADD_DELAY = 1.0
 
 
 @dataclass(frozen=True)
@@ -120,9 +115,6 @@ def add_urls(urls: list[str], library: Library, client, gate: HostGate, limits: 
             yield future.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-_print_lock = threading.Lock()
 
 
 def outcome_line(outcome: Outcome, shown: Callable[[str], str]) -> str:
