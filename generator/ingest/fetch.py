@@ -210,7 +210,7 @@ def _fetch(client: httpx.Client, url: str, kind: str, limits: Limits, headers: d
         request = client.build_request("GET", current, headers=headers)
         response = client.send(request, stream=True)
         try:
-            if response.is_redirect:
+            if response.has_redirect_location:  # 301-308 with a Location (not 304)
                 current = _redirect_target(current, response, seen, limits)
                 seen.append(current)
                 continue
