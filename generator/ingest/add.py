@@ -12,13 +12,12 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
-from urllib.parse import urlsplit
 
 from ..dedupe import body_signature
 from ..errors import SourceError
 from ..extract.decode import UndecodableError
 from ..records import Article
-from .fetch import FetchError, HostGate, Limits, check_address, fetch
+from .fetch import FetchError, HostGate, Limits, check_address, fetch, server_key
 from .defaults import WORKERS
 from .library import Known, Library
 from .page import Prepared, extract_bytes, prepare_page
@@ -84,13 +83,6 @@ def add_one(url: str, library: Library, client, gate: HostGate, limits: Limits =
     return keep(library, url, prepared.data, prepared.article, ".html", [url, page.final_url], accept)
 
 
-def _host(url: str) -> str:
-    try:
-        return (urlsplit(url.strip()).hostname or "").lower()
-    except ValueError:
-        return ""
-
-
 def add_urls(urls: list[str], library: Library, client, gate: HostGate, limits: Limits = Limits(),
              workers: int = WORKERS, accept: Callable[[Article], str | None] | None = None) -> Iterator[Outcome]:
     """add_one for each URL: up to `workers` hosts at once, each host's URLs one after another.
@@ -98,7 +90,7 @@ def add_urls(urls: list[str], library: Library, client, gate: HostGate, limits: 
     futures = [Future() for _ in urls]
     by_host: dict[str, list[int]] = {}
     for i, url in enumerate(urls):
-        by_host.setdefault(_host(url), []).append(i)
+        by_host.setdefault(server_key(url), []).append(i)
 
     def run_host(indexes: list[int]) -> None:
         for i in indexes:

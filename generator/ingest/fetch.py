@@ -240,9 +240,21 @@ def _complete(url: str, final: str, response: httpx.Response, kind: str, limits:
     return Fetched(**meta, body=body)
 
 
+def server_key(url: str) -> str:
+    """The server a URL is asked of: host and port (two ports are two servers, as for browsers'
+    per-origin connection limits); "" for an address without a host."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").rstrip(".").lower()
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower(), 0)
+    except ValueError:
+        return ""
+    return f"{host}:{port}" if host else ""
+
+
 class HostGate:
-    """One request at a time per host, `delay` seconds apart: what `collect` and `add` owe a
-    server. Thread-safe; hosts are independent."""
+    """One request at a time per server (host and port), `delay` seconds apart: what `collect`
+    and `add` owe a server. Thread-safe; servers are independent."""
 
     def __init__(self, delay: float = 0.0, clock=time.monotonic, sleep=time.sleep):
         self.delay = delay
@@ -253,7 +265,7 @@ class HostGate:
 
     @contextmanager
     def turn(self, url: str, delay: float | None = None):
-        host = (urlsplit(url).hostname or "").lower()
+        host = server_key(url)
         with self._guard:
             lock = self._locks.setdefault(host, threading.Lock())
         with lock:
