@@ -172,3 +172,27 @@ def test_import_fetch_saves_url_only_entries_through_add(server, site, tmp_path,
     assert "Fetched 2 entries without text: 1 saved, 0 already saved, 1 failed" in captured.out
     (saved,) = _articles(site).values()
     assert saved.url == good
+
+
+@pytest.mark.parametrize("text", ["2012. The year it began", "1) first", "# not a heading", "- not an item",
+                                  "> not a quote", "+ plus", "---", "===", "```code```", "~~~", "<b>bold</b> & &amp;",
+                                  "a * b _c_ [d](e) `f` \\ g!", "<https://example.com>", "[[wiki]] | pipe ~tilde~"])
+def test_escaped_text_reads_back_as_itself(text):
+    from generator.extract.markdown import markdown_blocks
+    from generator.ingest.markdown import escape_line
+    from generator.records import Block
+
+    assert markdown_blocks(escape_line(text)) == (Block("paragraph", text),)
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=60))
+def test_any_line_reads_back_as_itself(text):
+    from generator.extract.markdown import markdown_blocks
+    from generator.ingest.markdown import escape_line
+
+    words = " ".join(text.split())
+    if words:
+        assert [b.text for b in markdown_blocks(escape_line(text))] == [words]

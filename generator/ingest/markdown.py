@@ -25,7 +25,10 @@ _DROP = ("script", "style", "noscript", "template", "iframe", "object", "embed",
 # What markdown would read as syntax inside a line (CommonMark's backslash escapes), and at the
 # start of one (a heading, quote, list item, thematic break, setext underline, fenced code).
 _INLINE_RE = re.compile(r"([\\`*_\[\]<>&!|~])")
-_LINE_START_RE = re.compile(r"^(#{1,6}(?:\s|$)|>|[-+*](?:\s|$)|\d{1,9}[.)](?:\s|$)|=+\s*$|-+\s*$|~~~|```)")
+_LINE_START_RE = re.compile(r"^(#{1,6}(?:\s|$)|>|[-+*](?:\s|$)|=+\s*$|-+\s*$|~~~|```)")
+# "2012. A year" would start an ordered list: the escape goes before the "." (a backslash before a
+# digit is no escape in CommonMark and would stay in the text).
+_ORDERED_RE = re.compile(r"^(\d{1,9})([.)])(\s|$)")
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ def html_blocks(html: str) -> list[TextBlock]:
 def escape_line(text: str) -> str:
     """One block's text as a markdown line that reads back as exactly this text."""
     text = _INLINE_RE.sub(r"\\\1", " ".join(text.split()))
+    if _ORDERED_RE.match(text):
+        return _ORDERED_RE.sub(r"\1\\\2\3", text, count=1)
     return "\\" + text if _LINE_START_RE.match(text) else text
 
 
