@@ -85,7 +85,7 @@ def test_a_near_duplicate_of_a_saved_article_is_not_written(server, site, capsys
     assert _add(site, server.url("/mirror/story?id=3834")) == 0
     out = capsys.readouterr().out
     assert _saved(site) == before
-    assert f"already saved as " in out and "(same article)" in out
+    assert "already saved as " in out and "(same article)" in out
 
 
 def test_big5_without_a_charset_is_decoded(server, site, capsys):

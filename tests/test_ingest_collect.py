@@ -44,13 +44,12 @@ def _serve_pages(server, pages: dict[str, str]) -> list[str]:
 
 def _sources(site, *tables: str) -> None:
     with open(site.config_path, "a", encoding="utf-8") as out:
-        # [[sources]] must come before [[topics]]' sub-tables in TOML terms: an array of tables
-        # anywhere at the top level is fine, each [[sources]] header starts a new table.
+        # after the [[topics]] tables: each [[sources]] header starts a new top-level table
         out.write("\n" + "\n".join(tables))
 
 
 def _source(name: str, feed: str, **extra) -> str:
-    lines = [f'[[sources]]', f'name = "{name}"', f'feed = "{feed}"', "delay = 0"]
+    lines = ['[[sources]]', f'name = "{name}"', f'feed = "{feed}"', "delay = 0"]
     lines += [f"{k} = {json.dumps(v)}" for k, v in extra.items()]
     return "\n".join(lines) + "\n"
 

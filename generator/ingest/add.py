@@ -20,7 +20,7 @@ from ..records import Article
 from .fetch import FetchError, HostGate, Limits, check_address, fetch, server_key
 from .defaults import WORKERS
 from .library import Known, Library
-from .page import Prepared, extract_bytes, prepare_page
+from .page import Prepared, prepare_page
 
 
 

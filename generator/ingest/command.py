@@ -74,11 +74,13 @@ def _open(args, topics: bool = False):
 
 
 def _where(config, rel: str) -> str:
+    """The file as the person can open it: relative to the current folder when it is inside it."""
     path = config.articles_dir / rel
     try:
-        return os.path.relpath(path)
+        shown = os.path.relpath(path)
     except ValueError:
         return str(path)
+    return str(path) if shown.startswith("..") else shown
 
 
 def _print_outcome(config, outcome) -> None:
