@@ -11,7 +11,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from generator.errors import ConfigError, DigestError
+from generator.errors import ConfigError, DigestError, shown
 
 log = logging.getLogger("digest")
 
@@ -21,9 +21,6 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def shown(name: str) -> str:
-    """A file name on one line: control characters (a newline in a name) escaped."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -173,7 +170,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from generator.serve.server import serve
+    from generator.serve.server.server import serve
 
     return serve(Path(args.config), port=args.port, base_url=args.base_url or os.environ.get("SITE_URL") or None)
 
@@ -219,6 +216,9 @@ def make_parser() -> argparse.ArgumentParser:
             c.add_argument("--explain", action="store_true",
                            help="which entities, relations and passages carried each decision, and why")
         c.set_defaults(func=func)
+    from generator.ingest.command import register as register_ingest  # add, import, collect, sources
+
+    register_ingest(sub)
     return p
 
 

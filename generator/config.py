@@ -41,6 +41,7 @@ class SiteConfig:
     # sha256 of site.toml's path and bytes and of the base-URL override: what this config is made
     # from (the build state's signature uses it, so a no-op check need not parse the topic rules)
     source: str = ""
+    sources: tuple = ()  # tuple[ingest.sources.FeedSource, ...]: [[sources]], the feeds `digest collect` follows
 
     @property
     def base_path(self) -> str:
@@ -195,7 +196,11 @@ def load_config(path: Path, base_url: str | None = None, topics: bool = True) ->
         raise ConfigError(str(path), [f"cannot read: {exc}"]) from None
     source = hashlib.sha256(b"\0".join([os.fsencode(path), raw, (base_url or "").encode()])).hexdigest()
     problems: list[str] = []
-    problems.extend(unknown_keys(data, [*SCHEMA, "topics", "entities", "outlets"], ""))
+    problems.extend(unknown_keys(data, [*SCHEMA, "topics", "entities", "outlets", "sources"], ""))
+    from generator.ingest.sources import parse_sources
+
+    sources, source_problems = parse_sources(data.get("sources"), unknown_keys)
+    problems.extend(source_problems)
     problems.extend(check_outlets(data.get("outlets", {})))
     if base_url:
         problem = _url(base_url)
@@ -234,4 +239,5 @@ def load_config(path: Path, base_url: str | None = None, topics: bool = True) ->
         outlets=merged_table(data.get("outlets", {})),
         zones={**DEFAULT_ZONES, **sec["dates"]["zones"]},
         zone=sec["dates"]["zone"],
+        sources=sources,
     )

@@ -55,3 +55,8 @@ def failure_reason(exc: Exception) -> str:
     if isinstance(exc, (ValueError, UnicodeError)):
         return str(exc) or type(exc).__name__
     return f"unexpected {type(exc).__name__}: {exc}"
+
+
+def shown(name: str) -> str:
+    """A file name on one line: control characters (a newline in a name) escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)

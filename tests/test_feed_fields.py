@@ -170,3 +170,15 @@ def test_json_ld_cannot_be_closed_by_a_headline():
                   topics=(), language="en", published=None, author=None, site_name=None, url=None, source="x.md")
     text = article_data(entry, "https://example.github.io/digest/articles/x/", "")
     assert "<" not in text and json.loads(text)["headline"].startswith("</script>")
+
+
+def test_the_site_lists_every_feed_in_one_opml_file_linked_from_every_page(built):
+    files = built.files()
+    opml = etree.fromstring(files["feeds.opml"])
+    assert opml.get("version") == "2.0" and opml.find("head/title") is not None
+    listed = {o.get("xmlUrl") for o in opml.iter("outline") if o.get("xmlUrl")}
+    feeds = {f"https://example.github.io/digest/{p}" for p in files if p.endswith(("feed.xml", "atom.xml"))}
+    assert listed == feeds and all(URI_RE.match(u) for u in listed)
+    for path, data in files.items():
+        if path.endswith(".html") and path != "404.html":
+            assert re.search(r'<link rel="alternate" type="text/x-opml" [^>]*href="[^"]*feeds\.opml"', data.decode()), path

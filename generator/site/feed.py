@@ -25,6 +25,7 @@ from generator.config import SiteConfig
 from generator.dates import instant, zone_named
 from generator.markup import render_markdown
 from generator.records import Entry, OutputFile
+from generator.ingest.opml import site_opml
 from generator.site.views import sort_entries, topic_views
 from generator.urls import ascii_uri, http_url
 
@@ -153,4 +154,6 @@ def render_feeds(config: SiteConfig, entries: list[Entry], labels: dict[str, str
         for kind, name in (("rss", "feed.xml"), ("atom", "atom.xml")):
             files.append(OutputFile(base + name, build_feed(config, chosen, title, base, kind, labels, names)))
         files.append(OutputFile(base + "feed.json", build_json_feed(config, chosen, title, base, labels, names)))
+    # every feed above in one OPML list, so a reader subscribes to all topics at once
+    files.append(OutputFile("feeds.opml", site_opml(config, topics)))
     return files
