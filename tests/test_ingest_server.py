@@ -123,7 +123,8 @@ def _library(tmp_path: Path) -> Library:
 
 
 # A small cap and short timeouts, so that the failures need no large bodies and no waiting.
-SMALL = Limits(connect_timeout=5, read_timeout=0.5, total_timeout=30, max_redirects=5, max_bytes=256 * 1024)
+SMALL = Limits(connect_timeout=5, read_timeout=0.5, total_timeout=30, max_redirects=5, max_bytes=256 * 1024,
+               trusted=frozenset({"127.0.0.1"}))  # the test server: an address the person named
 
 
 def failure_routes(server: LocalServer) -> dict[str, str]:
@@ -184,3 +185,21 @@ def test_only_http_addresses_are_fetched(server, tmp_path):
     assert [o.detail for o in outcomes] == ["not an http(s) address (file:)", "not an http(s) address (javascript:)",
                                             "no host in the address", "not an http(s) address (mailto:)"]
     assert server.log == []  # nothing was asked of any server
+
+
+def test_a_private_address_the_person_did_not_name_is_refused(server):
+    """A feed entry or a redirect must not make a build machine fetch its own network's services;
+    only hosts the person named (the addresses given to add, a source's feed) may be private."""
+    from generator.ingest.fetch import FetchError, fetch, make_client, private_reason
+
+    assert private_reason("http://127.0.0.1:9/x") and private_reason("http://10.0.0.1/") and private_reason("http://[::1]/")
+    assert private_reason("http://169.254.169.254/latest/meta-data/")  # a cloud's metadata service
+    assert private_reason("http://127.0.0.1:9/x", frozenset({"127.0.0.1"})) is None
+    assert private_reason("http://93.184.216.34/") is None
+    with make_client(limits=Limits()) as client:
+        try:
+            fetch(client, server.url("/article.html"), "html", Limits())
+        except FetchError as exc:
+            assert exc.reason.startswith("refused: 127.0.0.1 is a private address")
+        else:
+            raise AssertionError("a private address nobody named was fetched")

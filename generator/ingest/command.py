@@ -59,10 +59,14 @@ def _shown(text: str) -> str:
     return shown(text)
 
 
-def _limits(args):
+def _limits(args, named=()):
+    """The fetch limits; `named`: the addresses the person gave, whose hosts may be private."""
+    from urllib.parse import urlsplit
+
     from generator.ingest.fetch import Limits
 
-    return Limits(read_timeout=args.timeout) if args.timeout else Limits()
+    trusted = frozenset(h for h in ((urlsplit(u).hostname or "").lower().rstrip(".") for u in named) if h)
+    return Limits(read_timeout=args.timeout, trusted=trusted) if args.timeout else Limits(trusted=trusted)
 
 
 def _open(args, topics: bool = False):
@@ -96,7 +100,7 @@ def _fetch_all(config, library, urls: list[str], args) -> list:
 
     outcomes = []
     with make_client(config.base_url, _limits(args), connections=max(1, args.workers)) as client:
-        for outcome in add_urls(urls, library, client, HostGate(max(0.0, args.delay)), _limits(args),
+        for outcome in add_urls(urls, library, client, HostGate(max(0.0, args.delay)), _limits(args, urls),
                                 workers=max(1, args.workers)):
             _print_outcome(config, outcome)
             outcomes.append(outcome)
@@ -170,7 +174,7 @@ def _collect(args) -> int:
     saved = 0
     with make_client(config.base_url, _limits(args), connections=2) as client:
         for source in sources:
-            report = collect_source(source, config.topics, library, client, state, _limits(args))
+            report = collect_source(source, config.topics, library, client, state, _limits(args, [source.feed]))
             for outcome in report.outcomes:
                 if outcome.status == "failed":
                     _print_outcome(config, outcome)

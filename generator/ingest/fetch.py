@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import ipaddress
+import socket
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -58,6 +60,11 @@ class Limits:
     total_timeout: float = TOTAL_TIMEOUT
     max_redirects: int = MAX_REDIRECTS
     max_bytes: int = MAX_PAGE_BYTES  # the build's own cap for a saved page
+    # Hosts the person named (the addresses given to `digest add`, a source's feed): the only ones
+    # that may be private (127.0.0.1, 10.x, a .local name). Any other host, a redirect's or a feed
+    # entry's, that resolves to a private, loopback or link-local address is refused: a feed or a
+    # page must not make a build machine (a CI runner) fetch its own network's services.
+    trusted: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,27 @@ def check_address(url: str) -> str | None:
         return f"not an http(s) address ({parts.scheme or 'no scheme'}:)" if parts.scheme else "not an http(s) address"
     if not parts.hostname:
         return "no host in the address"
+    return None
+
+
+def private_reason(url: str, trusted: frozenset = frozenset()) -> str | None:
+    """Why `url` is refused as a private address, or None (a trusted host, or only public addresses).
+    A name is resolved here; the connection resolves it again (a name that changes its answer in
+    between is not caught: no fetch follows this check with more trust than a browser would)."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if not host or host in trusted:
+        return None
+    try:
+        addresses = {ipaddress.ip_address(host)}
+    except ValueError:
+        try:
+            addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in socket.getaddrinfo(host, None)}
+        except (OSError, UnicodeError, ValueError):
+            return None  # unresolvable: the connection fails with its own one line
+    for address in sorted(addresses, key=str):
+        if (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+                or address.is_multicast or address.is_unspecified):
+            return f"refused: {host} is a private address ({address}); only addresses you name may be"
     return None
 
 
@@ -156,7 +184,7 @@ def _read_body(response: httpx.Response, limits: Limits, started: float) -> byte
 
 def _redirect_target(url: str, response: httpx.Response, seen: list[str], limits: Limits) -> str:
     target = urljoin(url, response.headers.get("location", "").strip())
-    problem = check_address(target)
+    problem = check_address(target) or private_reason(target, limits.trusted)
     if problem:
         raise FetchError(f"redirected to {target[:200]}: {problem}", permanent=True)
     if target in seen:
@@ -170,7 +198,7 @@ def fetch(client: httpx.Client, url: str, kind: str = "html", limits: Limits = L
           etag: str | None = None, last_modified: str | None = None) -> Fetched:
     """GET `url` (kind "html" or "feed"), following redirects; Fetched or FetchError.
     With etag / last_modified the request is conditional and may come back as a 304."""
-    problem = check_address(url)
+    problem = check_address(url) or private_reason(url, limits.trusted)
     if problem:
         raise FetchError(problem, permanent=True)
     headers = {}
