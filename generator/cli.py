@@ -170,7 +170,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from generator.serve.server.server import serve
+    from generator.serve.server import serve
 
     return serve(Path(args.config), port=args.port, base_url=args.base_url or os.environ.get("SITE_URL") or None)
 

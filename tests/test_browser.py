@@ -326,7 +326,10 @@ DOM_CHECK = """() => {
     const tag = el.localName;
     for (const a of el.attributes) if (a.name.toLowerCase().startsWith("on")) bad.push(`<${tag} ${a.name}>`);
     if (["iframe", "frame", "object", "embed", "base"].includes(tag)) bad.push(`<${tag}>`);
-    if (tag === "script" && !/^https?:\\/\\/[^/]+\\/digest\\/(pagefind|assets)\\//.test(el.src || ""))
+    // structured data (JSON-LD) is a data block a browser never runs: allowed only as valid JSON
+    const data = tag === "script" && !el.src && el.type === "application/ld+json" && (() => {
+      try { JSON.parse(el.textContent); return !el.textContent.includes("<"); } catch (e) { return false; } })();
+    if (tag === "script" && !data && !/^https?:\\/\\/[^/]+\\/digest\\/(pagefind|assets)\\//.test(el.src || ""))
       bad.push(`<script src=${el.src}> ${(el.textContent || "").slice(0, 60)}`);
     if (el instanceof HTMLAnchorElement && el.hasAttribute("href") && !/^(https?|mailto):/i.test(el.href))
       bad.push(`<a href=${el.href}>`);

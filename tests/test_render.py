@@ -179,11 +179,12 @@ def test_feed_links_say_what_they_cover(site):
     pages = render_all(site, [entry("one", ["aukus"])])
     footer = pages["topics/aukus/index.html"].xpath("//footer")[0]
     groups = [(" ".join(p.text_content().split()), p.xpath("a/@href")) for p in footer.xpath("p")]
+    opml = ("All feeds, for a feed reader (OPML)", ["../../feeds.opml"])
     assert groups == [("Feeds of AUKUS only: RSS · Atom · JSON Feed", ["feed.xml", "atom.xml", "feed.json"]),
                       ("Feeds of the whole site: RSS · Atom · JSON Feed", ["../../feed.xml", "../../atom.xml",
-                                                                          "../../feed.json"])]
+                                                                          "../../feed.json"]), opml]
     assert [" ".join(p.text_content().split()) for p in pages["index.html"].xpath("//footer/p")] == [
-        "Feeds of the whole site: RSS · Atom · JSON Feed"]
+        "Feeds of the whole site: RSS · Atom · JSON Feed", "All feeds, for a feed reader (OPML)"]
 
 
 def test_hand_edited_summaries_are_marked(site):
