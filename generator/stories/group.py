@@ -1,0 +1,175 @@
+"""Articles -> stories, one article at a time, with stable ids and a person's overrides.
+
+An article joins the story it fits best among those whose members were all published within
+`window` days of it, when its mean probability of reporting one story with that story's members
+reaches the threshold; otherwise it starts a story. Articles are taken in order of publication
+(then key), so the archive is never regrouped: a new article joins or starts a story, and nothing
+already assigned moves. An undated article starts a story of its own (a date is what keeps two
+rounds of the same talks apart).
+
+Ids are stable: a story's id is derived from the key of the article that started it (its founder),
+so it keeps its id, and its URL, as articles join it. `group_stories(items)` is
+`assign_stories(items, [], {})`: grouping from scratch and assigning a batch to an archive give the
+same stories when the batch is newer than the archive; an article saved late, older than stories
+already formed, joins or starts one the same way, but what was formed before it is not revisited.
+
+A hand edit wins: `overrides` maps an article's key to a story id (the article is moved there) or
+to NEW (it is split off into a story of its own, whose id is derived from its key and differs from
+any story it founded, so the rest of that story keeps its id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .features import StoryFeatures
+from .similarity import SCALE, Model, Packed, block_probabilities
+
+NEW = "new"
+
+
+@dataclass(frozen=True)
+class StoryItem:
+    key: str  # the article's stable identity (its feed id, or its source path)
+    features: StoryFeatures
+
+
+@dataclass(frozen=True)
+class Params:
+    """How articles are grouped: the pair model and the decision."""
+
+    model: Model
+    threshold: float  # mean pair probability an article needs to join a story
+    window: int  # days: a story's members are published within this of each other
+    concept_weights: Mapping[str, int]
+
+
+def story_id(founder_key: str) -> str:
+    """The id of the story an article starts: 12 hex digits of a hash of its key."""
+    return hashlib.sha256(founder_key.encode()).hexdigest()[:12]
+
+
+def split_id(key: str) -> str:
+    """The id of the story an article split off by hand forms."""
+    return story_id("split\n" + key)
+
+
+def group_stories(items: Iterable[StoryItem], params: Params, overrides: Mapping[str, str] | None = None
+                  ) -> dict[str, str]:
+    """Story id per article key, from scratch."""
+    return assign_stories(items, (), {}, params, overrides)
+
+
+def assign_stories(new_items: Iterable[StoryItem], archive: Sequence[StoryItem], existing: Mapping[str, str],
+                   params: Params, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Story id per article key: the archive's stories (`existing`) kept, and each new item joining
+    or starting a story. An item whose key is in `existing` keeps its story; a key in `overrides`
+    goes where the person said."""
+    overrides = overrides or {}
+    known = {item.key: item for item in archive if item.key in existing or item.key in overrides}
+    fresh = {item.key: item for item in new_items if item.key not in known}
+    items = sorted([*known.values(), *fresh.values()], key=_order)
+    state = _State(items, params)
+    for row, item in enumerate(items):  # the archive first, as it was
+        if item.key in overrides:
+            state.add(row, _overridden(item.key, overrides))
+        elif item.key in known:
+            state.add(row, existing[item.key])
+    unassigned = [row for row, item in enumerate(items) if item.key not in state.story_of]
+    for rows in _by_day(unassigned, state.packed):
+        state.assign_day(rows)
+    return {items[row].key: state.stories[s] for row, s in state.story_of_row.items()}
+
+
+def _order(item: StoryItem) -> tuple:
+    day = item.features.day
+    return (day is None, day if day is not None else 0, item.key)
+
+
+def _by_day(rows: list[int], packed: Packed):
+    """The rows in runs of one publication day (undated rows one at a time)."""
+    run: list[int] = []
+    for row in rows:
+        if run and (not packed.dated[row] or packed.day[row] != packed.day[run[0]]):
+            yield run
+            run = []
+        run.append(row)
+    if run:
+        yield run
+
+
+def _overridden(key: str, overrides: Mapping[str, str]) -> str:
+    value = overrides[key].strip()
+    return split_id(key) if value.lower() == NEW else value
+
+
+class _State:
+    """The stories formed so far: for each row its story (an index), each story's size and span."""
+
+    def __init__(self, items: list[StoryItem], params: Params):
+        self.items, self.params = items, params
+        self.packed = Packed([i.features for i in items], params.concept_weights)
+        self.story_row = np.full(len(items), -1, dtype=np.int64)  # story index of each row (-1: none yet)
+        self.stories: list[str] = []  # story index -> id
+        self.index: dict[str, int] = {}
+        self.size: list[int] = []
+        self.first: list[int] = []  # earliest and latest member day of each story
+        self.last: list[int] = []
+        self.story_of: dict[str, int] = {}
+        self.story_of_row: dict[int, int] = {}
+
+    def add(self, row: int, story: str) -> None:
+        s = self.index.get(story)
+        day = int(self.packed.day[row]) if self.packed.dated[row] else None
+        if s is None:
+            s = self.index[story] = len(self.stories)
+            self.stories.append(story)
+            self.size.append(0)
+            self.first.append(day if day is not None else 10**9)
+            self.last.append(day if day is not None else -10**9)
+        self.size[s] += 1
+        if day is not None:
+            self.first[s], self.last[s] = min(self.first[s], day), max(self.last[s], day)
+        self.story_row[row] = s
+        self.story_of[self.items[row].key] = s
+        self.story_of_row[row] = s
+
+    def assign_day(self, rows: list[int]) -> None:
+        """Assign rows of one day, one at a time in order, each against the stories in the window
+        around it (the probabilities of the day's rows computed together)."""
+        p, packed = self.params, self.packed
+        if not packed.dated[rows[0]]:
+            for row in rows:
+                self.add(row, story_id(self.items[row].key))
+            return
+        day = int(packed.day[rows[0]])
+        dated_end = int(packed.dated.sum())  # undated rows sort last
+        lo = int(np.searchsorted(packed.day[:dated_end], day - p.window, "left"))
+        hi = int(np.searchsorted(packed.day[:dated_end], day + p.window, "right"))
+        first = int(np.searchsorted(packed.day[:dated_end], day, "left"))
+        last = int(np.searchsorted(packed.day[:dated_end], day, "right"))
+        prob = block_probabilities(packed, range(first, last), range(lo, hi), p.window, p.model)
+        for row in rows:
+            story = self._best(prob[row - first], self.story_row[lo:hi], day)
+            self.add(row, story if story is not None else story_id(self.items[row].key))
+
+    def _best(self, prob: np.ndarray, stories: np.ndarray, day: int) -> str | None:
+        """The story whose members' mean probability is highest and reaches the threshold (ties:
+        the smaller id), among stories lying wholly within the window around `day`."""
+        p = self.params
+        members = stories >= 0
+        if not members.any():
+            return None
+        sums = np.bincount(stories[members], weights=prob[members], minlength=len(self.stories))
+        best = None
+        for s in np.unique(stories[members]).tolist():
+            if self.first[s] < day - p.window or self.last[s] > day + p.window:
+                continue
+            score = sums[s] / self.size[s]
+            if score >= p.threshold * SCALE and (best is None or (-score, self.stories[s]) < best):
+                best = (-score, self.stories[s])
+        return best[1] if best else None
