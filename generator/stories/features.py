@@ -44,7 +44,7 @@ OPENING_CHARS = 1500
 ZONE_WEIGHT = {"title": 3, "heading": 1, "lead": 2, "body": 1}
 # Words kept per article: the heaviest, enough for any lead (a few hundred distinct words), and a
 # bound on what is stored and compared.
-MAX_WORDS = 120
+MAX_WORDS = 40
 # Chinese words at least this frequent in jieba's dictionary (about the 5,000 commonest) say little
 # about which event is reported (美国, 政府, 表示); the next tier (about 30,000) says some.
 COMMON_ZH, USUAL_ZH = 10_000, 1_000

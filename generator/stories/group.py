@@ -21,6 +21,7 @@ any story it founded, so the rest of that story keeps its id).
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -68,21 +69,25 @@ def assign_stories(new_items: Iterable[StoryItem], archive: Sequence[StoryItem],
                    params: Params, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
     """Story id per article key: the archive's stories (`existing`) kept, and each new item joining
     or starting a story. An item whose key is in `existing` keeps its story; a key in `overrides`
-    goes where the person said."""
+    goes where the person said.
+
+    Only the archive's articles within the window of a new one are compared (the others only make
+    their stories too long to join), so assigning one new article costs the same in any archive."""
     overrides = overrides or {}
-    known = {item.key: item for item in archive if item.key in existing or item.key in overrides}
+    new_items = list(new_items)
+    known = {item.key: item for item in (*archive, *new_items) if item.key in existing or item.key in overrides}
     fresh = {item.key: item for item in new_items if item.key not in known}
-    items = sorted([*known.values(), *fresh.values()], key=_order)
-    state = _State(items, params)
-    for row, item in enumerate(items):  # the archive first, as it was
-        if item.key in overrides:
-            state.add(row, _overridden(item.key, overrides))
-        elif item.key in known:
-            state.add(row, existing[item.key])
-    unassigned = [row for row, item in enumerate(items) if item.key not in state.story_of]
+    days = [item.features.day for item in fresh.values() if item.features.day is not None]
+    lo, hi = (min(days) - params.window, max(days) + params.window) if days else (0, -1)
+    near = [item for item in known.values() if item.features.day is not None and lo <= item.features.day <= hi]
+    state = _State(sorted([*near, *fresh.values()], key=_order), params)
+    for item in sorted(known.values(), key=_order):  # the archive first, as it was
+        story = _overridden(item.key, overrides) if item.key in overrides else existing[item.key]
+        state.add(item, story)
+    unassigned = [row for row, item in enumerate(state.items) if item.key not in state.story_of]
     for rows in _by_day(unassigned, state.packed):
         state.assign_day(rows)
-    return {items[row].key: state.stories[s] for row, s in state.story_of_row.items()}
+    return {key: state.stories[s] for key, s in state.story_of.items()}
 
 
 def _order(item: StoryItem) -> tuple:
@@ -108,35 +113,37 @@ def _overridden(key: str, overrides: Mapping[str, str]) -> str:
 
 
 class _State:
-    """The stories formed so far: for each row its story (an index), each story's size and span."""
+    """The stories formed so far: each story's id, size and first and last day, and the story of
+    each packed row (-1: not assigned yet)."""
 
     def __init__(self, items: list[StoryItem], params: Params):
         self.items, self.params = items, params
+        self.row_of = {item.key: row for row, item in enumerate(items)}
         self.packed = Packed([i.features for i in items], params.concept_weights)
-        self.story_row = np.full(len(items), -1, dtype=np.int64)  # story index of each row (-1: none yet)
+        self.story_row = np.full(len(items), -1, dtype=np.int64)
         self.stories: list[str] = []  # story index -> id
         self.index: dict[str, int] = {}
         self.size: list[int] = []
-        self.first: list[int] = []  # earliest and latest member day of each story
-        self.last: list[int] = []
-        self.story_of: dict[str, int] = {}
-        self.story_of_row: dict[int, int] = {}
+        self.first: list[float] = []
+        self.last: list[float] = []
+        self.story_of: dict[str, int] = {}  # article key -> story index
 
-    def add(self, row: int, story: str) -> None:
+    def add(self, item: StoryItem, story: str) -> None:
         s = self.index.get(story)
-        day = int(self.packed.day[row]) if self.packed.dated[row] else None
         if s is None:
             s = self.index[story] = len(self.stories)
             self.stories.append(story)
             self.size.append(0)
-            self.first.append(day if day is not None else 10**9)
-            self.last.append(day if day is not None else -10**9)
+            self.first.append(math.inf)
+            self.last.append(-math.inf)
         self.size[s] += 1
+        day = item.features.day
         if day is not None:
             self.first[s], self.last[s] = min(self.first[s], day), max(self.last[s], day)
-        self.story_row[row] = s
-        self.story_of[self.items[row].key] = s
-        self.story_of_row[row] = s
+        self.story_of[item.key] = s
+        row = self.row_of.get(item.key)
+        if row is not None:
+            self.story_row[row] = s
 
     def assign_day(self, rows: list[int]) -> None:
         """Assign rows of one day, one at a time in order, each against the stories in the window
@@ -144,7 +151,7 @@ class _State:
         p, packed = self.params, self.packed
         if not packed.dated[rows[0]]:
             for row in rows:
-                self.add(row, story_id(self.items[row].key))
+                self.add(self.items[row], story_id(self.items[row].key))
             return
         day = int(packed.day[rows[0]])
         dated_end = int(packed.dated.sum())  # undated rows sort last
@@ -155,7 +162,7 @@ class _State:
         prob = block_probabilities(packed, range(first, last), range(lo, hi), p.window, p.model)
         for row in rows:
             story = self._best(prob[row - first], self.story_row[lo:hi], day)
-            self.add(row, story if story is not None else story_id(self.items[row].key))
+            self.add(self.items[row], story if story is not None else story_id(self.items[row].key))
 
     def _best(self, prob: np.ndarray, stories: np.ndarray, day: int) -> str | None:
         """The story whose members' mean probability is highest and reaches the threshold (ties:

@@ -11,14 +11,13 @@ integers, whatever the order of the sums, so a pair's probability does not depen
 or which build computed it. The probability is kept as an integer (parts per million), so the
 sums the grouping takes over a story's members are exact too.
 
-The dot products of a block (the articles of one day against those within the window) come from
-one sparse join: every (family, key) of the day's articles looked up among the window's sorted
-keys, and the products added up per pair with one bincount.
+The dot products of a block (the articles of one day against those within the window) come from a
+sparse join per family: every key of the day's articles looked up among the window's sorted keys,
+and the products added up per pair with one bincount.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -47,10 +46,6 @@ MEANING = {
 SPECIFIC = 3
 # A day named in the title or lead (zone weight >= 2, features.ZONE_WEIGHT) is the event's day.
 LEAD_ZONE = 2
-# Families of sparse features, in the order of the key's top bits.
-FAMILIES = ("concepts", "specific", "names", "numbers", "days", "lead_days", "words")
-_FAMILY_SHIFT = 56
-_KEY_MASK = (1 << _FAMILY_SHIFT) - 1
 # Probabilities are kept in parts per million: finer than any threshold, and sums stay exact.
 SCALE = 1_000_000
 # The log-scaled overlaps are divided by these, to be of order 1: a product of two title-zone
@@ -65,7 +60,8 @@ class Model:
 
 
 class Packed:
-    """The features of many articles as arrays: rows in the given order."""
+    """The features of many articles as arrays, rows in the given order: per family of sparse
+    features, the keys and weights of every row one after the other (CSR), and their norms."""
 
     def __init__(self, features: Sequence[StoryFeatures], concept_weights: Mapping[str, int]):
         self.n = len(features)
@@ -73,21 +69,17 @@ class Packed:
         self.dated = np.array([f.day is not None for f in features], dtype=bool)
         languages: dict[str, int] = {}
         self.language = np.array([languages.setdefault(f.language, len(languages)) for f in features], dtype=np.int64)
-        ids: dict[object, int] = {}
-        keys, rows, weights = [], [], []
-        norms = np.zeros((len(FAMILIES), self.n))
-        for row, f in enumerate(features):
-            for fam, items in enumerate(_families(f, concept_weights)):
-                for key, w in items:
-                    keys.append((fam << _FAMILY_SHIFT) | ids.setdefault((fam, key), len(ids)))
-                    rows.append(row)
-                    weights.append(w)
-                norms[fam, row] = math.sqrt(sum(w * w for _, w in items))
-        self.keys = np.array(keys, dtype=np.int64)
-        self.rows = np.array(rows, dtype=np.int64)
-        self.weights = np.array(weights, dtype=np.float64)
-        self.starts = np.searchsorted(self.rows, np.arange(self.n + 1))  # rows are in order: CSR offsets
-        self.norms = norms
+        specific = [tuple((k, w) for k, w in f.concepts if concept_weights.get(k, 0) >= SPECIFIC) for f in features]
+        lead_days = [tuple((d, 1) for d, w in f.days if w >= LEAD_ZONE) for f in features]
+        self.families = (
+            _Family([f.concepts for f in features]),
+            _Family(specific),
+            _Family([f.names for f in features]),
+            _Family([f.numbers for f in features]),
+            _Family([f.days for f in features], numeric=True),
+            _Family(lead_days, numeric=True),
+            _Family([f.words for f in features], numeric=True),
+        )
         width = max((len(f.vector) for f in features), default=0)
         self.vectors = np.zeros((self.n, width))
         for row, f in enumerate(features):
@@ -96,64 +88,73 @@ class Packed:
         self.vector_norms = np.sqrt(np.einsum("ij,ij->i", self.vectors, self.vectors))
 
 
-def _families(f: StoryFeatures, concept_weights: Mapping[str, int]):
-    return (f.concepts,
-            tuple((k, w) for k, w in f.concepts if concept_weights.get(k, 0) >= SPECIFIC),
-            f.names, f.numbers, f.days,
-            tuple((d, 1) for d, w in f.days if w >= LEAD_ZONE),
-            f.words)
+class _Family:
+    """One family's (key, weight) pairs of every row: keys as integers (numbers as they are, other
+    keys numbered in order of first appearance), rows one after the other."""
 
+    def __init__(self, rows: Sequence[Sequence[tuple[object, int]]], numeric: bool = False):
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        self.starts = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=self.starts[1:])
+        total = int(self.starts[-1])
+        self.weights = np.fromiter((w for row in rows for _, w in row), dtype=np.float64, count=total)
+        if numeric:
+            self.keys = np.fromiter((k for row in rows for k, _ in row), dtype=np.int64, count=total)
+        else:
+            ids: dict[object, int] = {}
+            self.keys = np.fromiter((ids.setdefault(k, len(ids)) for row in rows for k, _ in row), dtype=np.int64,
+                                    count=total)
+        self.rows = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+        squares = np.bincount(self.rows, weights=self.weights * self.weights, minlength=len(rows))
+        self.norms = np.sqrt(squares.astype(np.float64, copy=False))
 
-def _dots(packed: Packed, q: range, c: range) -> np.ndarray:
-    """Dot products per family of rows q against rows c: an array (families, len(q), len(c))."""
-    fams, nq, nc = len(FAMILIES), len(q), len(c)
-    qa, qb = packed.starts[q.start], packed.starts[q.stop]
-    ca, cb = packed.starts[c.start], packed.starts[c.stop]
-    ck, cr, cw = packed.keys[ca:cb], packed.rows[ca:cb] - c.start, packed.weights[ca:cb]
-    order = np.argsort(ck, kind="stable")
-    ck, cr, cw = ck[order], cr[order], cw[order]
-    qk, qr, qw = packed.keys[qa:qb], packed.rows[qa:qb] - q.start, packed.weights[qa:qb]
-    lo, hi = np.searchsorted(ck, qk, "left"), np.searchsorted(ck, qk, "right")
-    counts = hi - lo
-    entry = np.repeat(np.arange(len(qk)), counts)
-    at = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)
-    fam = qk[entry] >> _FAMILY_SHIFT
-    flat = (fam * nq + qr[entry]) * nc + cr[at]
-    dots = np.bincount(flat, weights=qw[entry] * cw[at], minlength=fams * nq * nc)
-    return dots.astype(np.float64, copy=False).reshape(fams, nq, nc)  # (an empty join counts in int64)
+    def dots(self, q: range, c: range) -> np.ndarray:
+        """Dot products of rows q against rows c, (len(q), len(c)): every key of q looked up among
+        c's sorted keys, the products added up per pair."""
+        nq, nc = len(q), len(c)
+        ca, cb = self.starts[c.start], self.starts[c.stop]
+        ck, cr, cw = self.keys[ca:cb], self.rows[ca:cb] - c.start, self.weights[ca:cb]
+        order = np.argsort(ck, kind="stable")
+        ck, cr, cw = ck[order], cr[order], cw[order]
+        qa, qb = self.starts[q.start], self.starts[q.stop]
+        qk, qr, qw = self.keys[qa:qb], self.rows[qa:qb] - q.start, self.weights[qa:qb]
+        lo, hi = np.searchsorted(ck, qk, "left"), np.searchsorted(ck, qk, "right")
+        counts = hi - lo
+        entry = np.repeat(np.arange(len(qk)), counts)
+        at = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)
+        dots = np.bincount(qr[entry] * nc + cr[at], weights=qw[entry] * cw[at], minlength=nq * nc)
+        return dots.astype(np.float64, copy=False).reshape(nq, nc)  # (an empty join counts in int64)
 
 
 def block_features(packed: Packed, q: range, c: range, window: int) -> np.ndarray:
     """PAIR_FEATURES of rows q against rows c: an array (features, len(q), len(c))."""
-    d = _dots(packed, q, c)
-    f = {name: i for i, name in enumerate(FAMILIES)}
-    norm = packed.norms
+    concepts, specific, names, numbers, days, lead_days, words = packed.families
     gap = np.abs(packed.day[q.start:q.stop, None] - packed.day[None, c.start:c.stop])
     dated = packed.dated[q.start:q.stop, None] & packed.dated[None, c.start:c.stop]
     gap = np.where(dated, np.minimum(gap, window), window)
     same_language = packed.language[q.start:q.stop, None] == packed.language[None, c.start:c.stop]
-    lead_q = norm[f["lead_days"], q.start:q.stop, None] > 0
-    lead_c = norm[f["lead_days"], None, c.start:c.stop] > 0
-    vq = packed.vectors[q.start:q.stop]
-    vc = packed.vectors[c.start:c.stop]
-    vector = _cosine(vq @ vc.T, packed.vector_norms[q.start:q.stop], packed.vector_norms[c.start:c.stop])
+    named = (lead_days.norms[q.start:q.stop, None] > 0) & (lead_days.norms[None, c.start:c.stop] > 0)
+    vq, vc = packed.vectors[q.start:q.stop], packed.vectors[c.start:c.stop]
     return np.stack([
         (gap == 0).astype(float),
         gap / window,
-        _cosine(d[f["concepts"]], norm[f["concepts"], q.start:q.stop], norm[f["concepts"], c.start:c.stop]),
-        np.log1p(d[f["specific"]]) / LOG_SCALE["specific"],
-        _cosine(d[f["names"]], norm[f["names"], q.start:q.stop], norm[f["names"], c.start:c.stop]),
-        np.log1p(d[f["numbers"]]) / LOG_SCALE["numbers"],
-        np.log1p(d[f["days"]]) / LOG_SCALE["days"],
-        (lead_q & lead_c & (d[f["lead_days"]] == 0)).astype(float),
-        np.where(same_language, _cosine(d[f["words"]], norm[f["words"], q.start:q.stop],
-                                        norm[f["words"], c.start:c.stop]), 0.0),
+        _cosine(concepts, q, c),
+        np.log1p(specific.dots(q, c)) / LOG_SCALE["specific"],
+        _cosine(names, q, c),
+        np.log1p(numbers.dots(q, c)) / LOG_SCALE["numbers"],
+        np.log1p(days.dots(q, c)) / LOG_SCALE["days"],
+        (named & (lead_days.dots(q, c) == 0)).astype(float),
+        np.where(same_language, _cosine(words, q, c), 0.0),
         same_language.astype(float),
-        vector,
+        _divide(vq @ vc.T, packed.vector_norms[q.start:q.stop], packed.vector_norms[c.start:c.stop]),
     ])
 
 
-def _cosine(dot: np.ndarray, nq: np.ndarray, nc: np.ndarray) -> np.ndarray:
+def _cosine(family: _Family, q: range, c: range) -> np.ndarray:
+    return _divide(family.dots(q, c), family.norms[q.start:q.stop], family.norms[c.start:c.stop])
+
+
+def _divide(dot: np.ndarray, nq: np.ndarray, nc: np.ndarray) -> np.ndarray:
     denominator = nq[:, None] * nc[None, :]
     return np.divide(dot, denominator, out=np.zeros(dot.shape), where=denominator > 0)
 
