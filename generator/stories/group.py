@@ -21,7 +21,6 @@ any story it founded, so the rest of that story keeps its id).
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -80,7 +79,7 @@ def assign_stories(new_items: Iterable[StoryItem], archive: Sequence[StoryItem],
     days = [item.features.day for item in fresh.values() if item.features.day is not None]
     lo, hi = (min(days) - params.window, max(days) + params.window) if days else (0, -1)
     near = [item for item in known.values() if item.features.day is not None and lo <= item.features.day <= hi]
-    state = _State(sorted([*near, *fresh.values()], key=_order), params)
+    state = _State(sorted([*near, *fresh.values()], key=_order), params, len(known) + len(fresh))
     for item in sorted(known.values(), key=_order):  # the archive first, as it was
         story = _overridden(item.key, overrides) if item.key in overrides else existing[item.key]
         state.add(item, story)
@@ -116,16 +115,16 @@ class _State:
     """The stories formed so far: each story's id, size and first and last day, and the story of
     each packed row (-1: not assigned yet)."""
 
-    def __init__(self, items: list[StoryItem], params: Params):
+    def __init__(self, items: list[StoryItem], params: Params, capacity: int):
         self.items, self.params = items, params
         self.row_of = {item.key: row for row, item in enumerate(items)}
         self.packed = Packed([i.features for i in items], params.concept_weights)
         self.story_row = np.full(len(items), -1, dtype=np.int64)
         self.stories: list[str] = []  # story index -> id
         self.index: dict[str, int] = {}
-        self.size: list[int] = []
-        self.first: list[float] = []
-        self.last: list[float] = []
+        self.size = np.zeros(capacity, dtype=np.int64)  # per story index (at most one story per article)
+        self.first = np.full(capacity, np.inf)
+        self.last = np.full(capacity, -np.inf)
         self.story_of: dict[str, int] = {}  # article key -> story index
 
     def add(self, item: StoryItem, story: str) -> None:
@@ -133,9 +132,6 @@ class _State:
         if s is None:
             s = self.index[story] = len(self.stories)
             self.stories.append(story)
-            self.size.append(0)
-            self.first.append(math.inf)
-            self.last.append(-math.inf)
         self.size[s] += 1
         day = item.features.day
         if day is not None:
@@ -171,12 +167,16 @@ class _State:
         members = stories >= 0
         if not members.any():
             return None
-        sums = np.bincount(stories[members], weights=prob[members], minlength=len(self.stories))
-        best = None
-        for s in np.unique(stories[members]).tolist():
-            if self.first[s] < day - p.window or self.last[s] > day + p.window:
-                continue
-            score = sums[s] / self.size[s]
-            if score >= p.threshold * SCALE and (best is None or (-score, self.stories[s]) < best):
-                best = (-score, self.stories[s])
-        return best[1] if best else None
+        # stories of the window were formed recently: their indices lie in a short range from `base`
+        base = int(stories[members].min())
+        local = stories[members] - base
+        sums = np.bincount(local, weights=prob[members])
+        found = np.flatnonzero(np.bincount(local)) + base
+        sums = sums[found - base]
+        score = sums / self.size[found]
+        within = (self.first[found] >= day - p.window) & (self.last[found] <= day + p.window)
+        ok = within & (score >= p.threshold * SCALE)
+        if not ok.any():
+            return None
+        top = score[ok].max()
+        return min(self.stories[s] for s in found[ok & (score == top)].tolist())

@@ -39,7 +39,8 @@ _NOT_DAY = "(?![内间後后本元圆币韩])"
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _EN_MONTH_DAY = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?")
 _EN_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}}))?")
-_EN_WEEKDAY = re.compile(r"\b(?:on|last|this|late|early)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
+_EN_WEEKDAY = re.compile(
+    r"\b(?:on|last|this|late|early)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
 _ISO = re.compile(r"\b(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b")
 _ZH_FULL = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _ZH_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
@@ -171,16 +172,20 @@ _SCALE_ZH = {"千": 1e3, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7
 # is the US dollar in this beat's English press; "元" alone is the yuan.
 _CURRENCY_ZH = {"美元": "usd", "美金": "usd", "澳元": "aud", "澳币": "aud", "欧元": "eur", "日元": "jpy", "日圆": "jpy",
                 "英镑": "gbp", "港元": "hkd", "港币": "hkd", "人民币": "cny", "元人民币": "cny", "韩元": "krw", "元": "cny"}
-_CURRENCY_EN = {"us$": "usd", "$": "usd", "usd": "usd", "a$": "aud", "au$": "aud", "aud": "aud", "€": "eur", "eur": "eur",
+_CURRENCY_EN = {"us$": "usd", "$": "usd", "usd": "usd", "a$": "aud", "au$": "aud", "aud": "aud", "€": "eur",
+                "eur": "eur",
                 "£": "gbp", "¥": "jpy", "hk$": "hkd", "rmb": "cny", "cny": "cny", "yuan": "cny", "dollars": "usd",
                 "euros": "eur", "yen": "jpy", "won": "krw", "pounds": "gbp"}
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_MONEY_EN = re.compile(rf"(us\$|a\$|au\$|hk\$|\$|€|£|¥|usd|aud|eur|rmb|cny)\s?({_NUM})\s*(trillion|billion|million|thousand|bn|mn|tn|[bmk])?\b")
-_MONEY_EN_AFTER = re.compile(rf"({_NUM})\s*(trillion|billion|million)?\s*(?:us\s)?(dollars|euros|yuan|yen|won|pounds)\b")
+_MONEY_EN = re.compile(rf"(us\$|a\$|au\$|hk\$|\$|€|£|¥|usd|aud|eur|rmb|cny)\s?({_NUM})"
+                       r"\s*(trillion|billion|million|thousand|bn|mn|tn|[bmk])?\b")
+_MONEY_EN_AFTER = re.compile(rf"({_NUM})\s*(trillion|billion|million)?\s*(?:us\s)?"
+                             r"(dollars|euros|yuan|yen|won|pounds)\b")
 _MONEY_ZH = re.compile(rf"({_NUM})\s*(万亿|十万|百万|千万|亿|万|千|兆)?\s*(美元|美金|澳元|澳币|欧元|日元|日圆|英镑|港元|港币|元人民币|人民币|韩元|元)")
 _PERCENT = re.compile(rf"({_NUM})\s*(?:%|％|percent\b|per cent\b|个百分点)|百分之({_NUM})")
 _SCALED = re.compile(rf"({_NUM})\s*(万亿|亿|万|trillion\b|billion\b|million\b)")
-_COUNT = re.compile(rf"({_NUM})\s*(天|日内|days?\b|吨|tonnes?\b|tons?\b|艘|ships?\b|vessels?\b|家|个实体|entities\b|companies\b|种|items?\b|架|aircraft\b)")
+_COUNT = re.compile(rf"({_NUM})\s*(天|日内|days?\b|吨|tonnes?\b|tons?\b|艘|ships?\b|vessels?\b|家|个实体|"
+                    r"entities\b|companies\b|种|items?\b|架|aircraft\b)")
 _COUNT_UNIT = {"天": "day", "日内": "day", "day": "day", "days": "day", "吨": "ton", "tonne": "ton", "tonnes": "ton",
                "ton": "ton", "tons": "ton", "艘": "ship", "ship": "ship", "ships": "ship", "vessel": "ship",
                "vessels": "ship", "家": "firm", "个实体": "firm", "entities": "firm", "companies": "firm",

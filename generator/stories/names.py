@@ -340,7 +340,8 @@ CONCEPTS: tuple[tuple[str, ...], ...] = (
     ("price-floor", "thing", "price floor", "floor price", "價格下限", "保底價", "最低價格"),
     ("equity-stake", "thing", "equity stake", "stake", "持股", "入股", "股權"),
     # --- kinds of event and measure ---
-    ("phone-call", "event", "phone call", "phone", "call with", "held a call", "telephone", "spoke by phone", "phone conversation",
+    ("phone-call", "event", "phone call", "phone", "call with", "held a call", "telephone", "spoke by phone",
+     "phone conversation",
      "通電話", "通話", "電話", "致電", "熱線", "視訊", "視頻通話", "video call"),
     ("meeting", "event", "meeting", "met", "meet", "summit", "bilateral", "sat down", "talks with", "會晤", "會面",
      "會談", "峰會", "見面", "元首會", "會見"),

@@ -11,9 +11,9 @@ integers, whatever the order of the sums, so a pair's probability does not depen
 or which build computed it. The probability is kept as an integer (parts per million), so the
 sums the grouping takes over a story's members are exact too.
 
-The dot products of a block (the articles of one day against those within the window) come from a
-sparse join per family: every key of the day's articles looked up among the window's sorted keys,
-and the products added up per pair with one bincount.
+The dot products of a block (the articles of one day against those within the window) come from
+one sparse join: every (family, key) of the day's articles looked up among the window's sorted
+keys, and the products added up per family and pair with one bincount.
 """
 
 from __future__ import annotations
@@ -46,6 +46,10 @@ MEANING = {
 SPECIFIC = 3
 # A day named in the title or lead (zone weight >= 2, features.ZONE_WEIGHT) is the event's day.
 LEAD_ZONE = 2
+# Keys of all families share one array: the family in the top bits, the key below (a word's 32-bit
+# hash, a day's ordinal, or a number given to a concept, name or figure).
+_FAMILY_SHIFT = 48
+_KEY_MASK = (1 << _FAMILY_SHIFT) - 1
 # Probabilities are kept in parts per million: finer than any threshold, and sums stay exact.
 SCALE = 1_000_000
 # The log-scaled overlaps are divided by these, to be of order 1: a product of two title-zone
@@ -71,15 +75,15 @@ class Packed:
         self.language = np.array([languages.setdefault(f.language, len(languages)) for f in features], dtype=np.int64)
         specific = [tuple((k, w) for k, w in f.concepts if concept_weights.get(k, 0) >= SPECIFIC) for f in features]
         lead_days = [tuple((d, 1) for d, w in f.days if w >= LEAD_ZONE) for f in features]
-        self.families = (
-            _Family([f.concepts for f in features]),
-            _Family(specific),
-            _Family([f.names for f in features]),
-            _Family([f.numbers for f in features]),
-            _Family([f.days for f in features], numeric=True),
-            _Family(lead_days, numeric=True),
-            _Family([f.words for f in features], numeric=True),
-        )
+        self.families = _Families([
+            [f.concepts for f in features],
+            specific,
+            [f.names for f in features],
+            [f.numbers for f in features],
+            [f.days for f in features],
+            lead_days,
+            [f.words for f in features],
+        ], numeric=(False, False, False, False, True, True, True))
         width = max((len(f.vector) for f in features), default=0)
         self.vectors = np.zeros((self.n, width))
         for row, f in enumerate(features):
@@ -88,29 +92,40 @@ class Packed:
         self.vector_norms = np.sqrt(np.einsum("ij,ij->i", self.vectors, self.vectors))
 
 
-class _Family:
-    """One family's (key, weight) pairs of every row: keys as integers (numbers as they are, other
-    keys numbered in order of first appearance), rows one after the other."""
+class _Families:
+    """The (key, weight) pairs of every row, all families together, rows one after the other (CSR):
+    keys as integers (numbers as they are, other keys numbered in order of first appearance) with
+    the family in the top bits; and each row's norm per family."""
 
-    def __init__(self, rows: Sequence[Sequence[tuple[object, int]]], numeric: bool = False):
-        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-        self.starts = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=self.starts[1:])
-        total = int(self.starts[-1])
-        self.weights = np.fromiter((w for row in rows for _, w in row), dtype=np.float64, count=total)
-        if numeric:
-            self.keys = np.fromiter((k for row in rows for k, _ in row), dtype=np.int64, count=total)
-        else:
-            ids: dict[object, int] = {}
-            self.keys = np.fromiter((ids.setdefault(k, len(ids)) for row in rows for k, _ in row), dtype=np.int64,
-                                    count=total)
-        self.rows = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
-        squares = np.bincount(self.rows, weights=self.weights * self.weights, minlength=len(rows))
-        self.norms = np.sqrt(squares.astype(np.float64, copy=False))
+    def __init__(self, families: list[Sequence[Sequence[tuple[object, int]]]], numeric: tuple[bool, ...]):
+        n = len(families[0])
+        keys, rows, weights = [], [], []
+        self.norms = np.zeros((len(families), n))
+        for fam, (table, is_number) in enumerate(zip(families, numeric)):
+            lengths = np.fromiter(map(len, table), dtype=np.int64, count=n)
+            total = int(lengths.sum())
+            w = np.fromiter((w for row in table for _, w in row), dtype=np.float64, count=total)
+            if is_number:
+                k = np.fromiter((k for row in table for k, _ in row), dtype=np.int64, count=total)
+            else:
+                ids: dict[object, int] = {}
+                k = np.fromiter((ids.setdefault(k, len(ids)) for row in table for k, _ in row), dtype=np.int64,
+                                count=total)
+            r = np.repeat(np.arange(n, dtype=np.int64), lengths)
+            keys.append((k & _KEY_MASK) | (fam << _FAMILY_SHIFT))
+            rows.append(r)
+            weights.append(w)
+            self.norms[fam] = np.sqrt(np.bincount(r, weights=w * w, minlength=n).astype(np.float64, copy=False))
+        order = np.argsort(np.concatenate(rows), kind="stable")
+        self.rows = np.concatenate(rows)[order]
+        self.keys = np.concatenate(keys)[order]
+        self.weights = np.concatenate(weights)[order]
+        self.count = len(families)
+        self.starts = np.searchsorted(self.rows, np.arange(n + 1))
 
     def dots(self, q: range, c: range) -> np.ndarray:
-        """Dot products of rows q against rows c, (len(q), len(c)): every key of q looked up among
-        c's sorted keys, the products added up per pair."""
+        """Dot products per family of rows q against rows c, (families, len(q), len(c)): every key
+        of q looked up among c's sorted keys, the products added up per pair."""
         nq, nc = len(q), len(c)
         ca, cb = self.starts[c.start], self.starts[c.stop]
         ck, cr, cw = self.keys[ca:cb], self.rows[ca:cb] - c.start, self.weights[ca:cb]
@@ -122,36 +137,39 @@ class _Family:
         counts = hi - lo
         entry = np.repeat(np.arange(len(qk)), counts)
         at = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)
-        dots = np.bincount(qr[entry] * nc + cr[at], weights=qw[entry] * cw[at], minlength=nq * nc)
-        return dots.astype(np.float64, copy=False).reshape(nq, nc)  # (an empty join counts in int64)
+        flat = ((qk[entry] >> _FAMILY_SHIFT) * nq + qr[entry]) * nc + cr[at]
+        dots = np.bincount(flat, weights=qw[entry] * cw[at], minlength=self.count * nq * nc)
+        return dots.astype(np.float64, copy=False).reshape(self.count, nq, nc)  # (an empty join counts in int64)
 
 
 def block_features(packed: Packed, q: range, c: range, window: int) -> np.ndarray:
     """PAIR_FEATURES of rows q against rows c: an array (features, len(q), len(c))."""
-    concepts, specific, names, numbers, days, lead_days, words = packed.families
+    dots = packed.families.dots(q, c)
+    norms = packed.families.norms
+    concepts, specific, names, numbers, days, lead_days, words = range(len(dots))
+
+    def cosine(fam: int) -> np.ndarray:
+        return _divide(dots[fam], norms[fam, q.start:q.stop], norms[fam, c.start:c.stop])
+
     gap = np.abs(packed.day[q.start:q.stop, None] - packed.day[None, c.start:c.stop])
     dated = packed.dated[q.start:q.stop, None] & packed.dated[None, c.start:c.stop]
     gap = np.where(dated, np.minimum(gap, window), window)
     same_language = packed.language[q.start:q.stop, None] == packed.language[None, c.start:c.stop]
-    named = (lead_days.norms[q.start:q.stop, None] > 0) & (lead_days.norms[None, c.start:c.stop] > 0)
+    named = (norms[lead_days, q.start:q.stop, None] > 0) & (norms[lead_days, None, c.start:c.stop] > 0)
     vq, vc = packed.vectors[q.start:q.stop], packed.vectors[c.start:c.stop]
     return np.stack([
         (gap == 0).astype(float),
         gap / window,
-        _cosine(concepts, q, c),
-        np.log1p(specific.dots(q, c)) / LOG_SCALE["specific"],
-        _cosine(names, q, c),
-        np.log1p(numbers.dots(q, c)) / LOG_SCALE["numbers"],
-        np.log1p(days.dots(q, c)) / LOG_SCALE["days"],
-        (named & (lead_days.dots(q, c) == 0)).astype(float),
-        np.where(same_language, _cosine(words, q, c), 0.0),
+        cosine(concepts),
+        np.log1p(dots[specific]) / LOG_SCALE["specific"],
+        cosine(names),
+        np.log1p(dots[numbers]) / LOG_SCALE["numbers"],
+        np.log1p(dots[days]) / LOG_SCALE["days"],
+        (named & (dots[lead_days] == 0)).astype(float),
+        np.where(same_language, cosine(words), 0.0),
         same_language.astype(float),
         _divide(vq @ vc.T, packed.vector_norms[q.start:q.stop], packed.vector_norms[c.start:c.stop]),
     ])
-
-
-def _cosine(family: _Family, q: range, c: range) -> np.ndarray:
-    return _divide(family.dots(q, c), family.norms[q.start:q.stop], family.norms[c.start:c.stop])
 
 
 def _divide(dot: np.ndarray, nq: np.ndarray, nc: np.ndarray) -> np.ndarray:
