@@ -8,14 +8,17 @@ already assigned moves. An undated article starts a story of its own (a date is 
 rounds of the same talks apart).
 
 Ids are stable: a story's id is derived from the key of the article that started it (its founder),
-so it keeps its id, and its URL, as articles join it. `group_stories(items)` is
-`assign_stories(items, [], {})`: grouping from scratch and assigning a batch to an archive give the
-same stories when the batch is newer than the archive; an article saved late, older than stories
-already formed, joins or starts one the same way, but what was formed before it is not revisited.
+so it keeps its id, and its URL, as articles join it; the caller keeps the assignments (`existing`)
+and hands them back. `group_stories(items)` is `assign_stories(items, [], {})`: grouping from
+scratch and assigning a batch to an archive give the same stories when the batch is newer than the
+archive; an article saved late, older than stories already formed, joins or starts one the same
+way, but what was formed before it is not revisited.
 
-A hand edit wins: `overrides` maps an article's key to a story id (the article is moved there) or
-to NEW (it is split off into a story of its own, whose id is derived from its key and differs from
-any story it founded, so the rest of that story keeps its id).
+A hand edit wins: `overrides` maps an article's key to a story id (the article is moved there, at
+its turn in the order) or to NEW (it is split off into a story of its own, whose id is derived from
+its key and differs from any story it founded; no article joins that story unless a person moves it
+there). With the assignments kept, the rest of a story whose founder was split off keeps its id;
+regrouped from scratch, it takes the id of its next article.
 """
 
 from __future__ import annotations
@@ -72,17 +75,16 @@ def assign_stories(new_items: Iterable[StoryItem], archive: Sequence[StoryItem],
 
     Only the archive's articles within the window of a new one are compared (the others only make
     their stories too long to join), so assigning one new article costs the same in any archive."""
-    overrides = overrides or {}
+    overrides = {key: _overridden(key, value) for key, value in (overrides or {}).items()}
     new_items = list(new_items)
-    known = {item.key: item for item in (*archive, *new_items) if item.key in existing or item.key in overrides}
+    known = {item.key: item for item in (*archive, *new_items) if item.key in existing}
     fresh = {item.key: item for item in new_items if item.key not in known}
     days = [item.features.day for item in fresh.values() if item.features.day is not None]
     lo, hi = (min(days) - params.window, max(days) + params.window) if days else (0, -1)
     near = [item for item in known.values() if item.features.day is not None and lo <= item.features.day <= hi]
-    state = _State(sorted([*near, *fresh.values()], key=_order), params, len(known) + len(fresh))
-    for item in sorted(known.values(), key=_order):  # the archive first, as it was
-        story = _overridden(item.key, overrides) if item.key in overrides else existing[item.key]
-        state.add(item, story)
+    state = _State(sorted([*near, *fresh.values()], key=_order), params, len(known) + len(fresh), overrides)
+    for item in sorted(known.values(), key=_order):  # the archive first, as it was (or as a person put it)
+        state.add(item, overrides.get(item.key, existing[item.key]))
     unassigned = [row for row, item in enumerate(state.items) if item.key not in state.story_of]
     for rows in _by_day(unassigned, state.packed):
         state.assign_day(rows)
@@ -106,8 +108,8 @@ def _by_day(rows: list[int], packed: Packed):
         yield run
 
 
-def _overridden(key: str, overrides: Mapping[str, str]) -> str:
-    value = overrides[key].strip()
+def _overridden(key: str, value: str) -> str:
+    value = value.strip()
     return split_id(key) if value.lower() == NEW else value
 
 
@@ -115,8 +117,10 @@ class _State:
     """The stories formed so far: each story's id, size and first and last day, and the story of
     each packed row (-1: not assigned yet)."""
 
-    def __init__(self, items: list[StoryItem], params: Params, capacity: int):
-        self.items, self.params = items, params
+    def __init__(self, items: list[StoryItem], params: Params, capacity: int, overrides: Mapping[str, str]):
+        self.items, self.params, self.overrides = items, params, overrides
+        # stories a person split an article into: it stands alone unless a person moves others there
+        self.closed = {split_id(key) for key, story in overrides.items() if story == split_id(key)}
         self.row_of = {item.key: row for row, item in enumerate(items)}
         self.packed = Packed([i.features for i in items], params.concept_weights)
         self.story_row = np.full(len(items), -1, dtype=np.int64)
@@ -147,7 +151,8 @@ class _State:
         p, packed = self.params, self.packed
         if not packed.dated[rows[0]]:
             for row in rows:
-                self.add(self.items[row], story_id(self.items[row].key))
+                key = self.items[row].key
+                self.add(self.items[row], self.overrides.get(key) or story_id(key))
             return
         day = int(packed.day[rows[0]])
         dated_end = int(packed.dated.sum())  # undated rows sort last
@@ -157,8 +162,9 @@ class _State:
         last = int(np.searchsorted(packed.day[:dated_end], day, "right"))
         prob = block_probabilities(packed, range(first, last), range(lo, hi), p.window, p.model)
         for row in rows:
-            story = self._best(prob[row - first], self.story_row[lo:hi], day)
-            self.add(self.items[row], story if story is not None else story_id(self.items[row].key))
+            key = self.items[row].key
+            story = self.overrides.get(key) or self._best(prob[row - first], self.story_row[lo:hi], day)
+            self.add(self.items[row], story or story_id(key))
 
     def _best(self, prob: np.ndarray, stories: np.ndarray, day: int) -> str | None:
         """The story whose members' mean probability is highest and reaches the threshold (ties:
@@ -176,7 +182,6 @@ class _State:
         score = sums / self.size[found]
         within = (self.first[found] >= day - p.window) & (self.last[found] <= day + p.window)
         ok = within & (score >= p.threshold * SCALE)
-        if not ok.any():
-            return None
-        top = score[ok].max()
-        return min(self.stories[s] for s in found[ok & (score == top)].tolist())
+        best = sorted((-score[i], self.stories[s]) for i, s in enumerate(found.tolist())
+                      if ok[i] and self.stories[s] not in self.closed)
+        return best[0][1] if best else None

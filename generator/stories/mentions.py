@@ -184,11 +184,12 @@ _MONEY_EN_AFTER = re.compile(rf"({_NUM})\s*(trillion|billion|million)?\s*(?:us\s
 _MONEY_ZH = re.compile(rf"({_NUM})\s*(万亿|十万|百万|千万|亿|万|千|兆)?\s*(美元|美金|澳元|澳币|欧元|日元|日圆|英镑|港元|港币|元人民币|人民币|韩元|元)")
 _PERCENT = re.compile(rf"({_NUM})\s*(?:%|％|percent\b|per cent\b|个百分点)|百分之({_NUM})")
 _SCALED = re.compile(rf"({_NUM})\s*(万亿|亿|万|trillion\b|billion\b|million\b)")
-_COUNT = re.compile(rf"({_NUM})\s*(天|日内|days?\b|吨|tonnes?\b|tons?\b|艘|ships?\b|vessels?\b|家|个实体|"
+_COUNT = re.compile(rf"({_NUM})\s*(天|日内|days?\b|吨|tonnes?\b|tons?\b|艘|ships?\b|vessels?\b|家|个实体|firms?\b|"
                     r"entities\b|companies\b|种|items?\b|架|aircraft\b)")
 _COUNT_UNIT = {"天": "day", "日内": "day", "day": "day", "days": "day", "吨": "ton", "tonne": "ton", "tonnes": "ton",
                "ton": "ton", "tons": "ton", "艘": "ship", "ship": "ship", "ships": "ship", "vessel": "ship",
-               "vessels": "ship", "家": "firm", "个实体": "firm", "entities": "firm", "companies": "firm",
+               "vessels": "ship", "家": "firm", "个实体": "firm", "firm": "firm", "firms": "firm", "entities": "firm",
+               "companies": "firm",
                "种": "item", "item": "item", "items": "item", "架": "plane", "aircraft": "plane"}
 # Bare numbers of at least this size that are not years: a figure (26 entities, 1,260 tonnes) that
 # two reports of one event share; smaller ones (ages, counts of people) are everywhere.
