@@ -310,16 +310,16 @@ def main(argv: list[str] | None = None) -> int:
     whole, dense = score_file(records, pred), score_file([r for r in records if in_dense(r)], pred)
     print(f"{args.split}: {len(records)} articles, {sum(in_dense(r) for r in records)} in the dense weeks; "
           f"window {params.window} days, threshold {params.threshold}\n")
-    print(f"| {'(whole split / dense weeks)':<44} | pairwise F1     | cross-language R | pairwise P / R (whole) |")
-    print(f"|{'-' * 46}|-----------------|------------------|------------------------|")
+    print(f"| {'(whole split / dense weeks)':<48} | pairwise F1     | cross-language R | pairwise P / R (whole) |")
+    print(f"|{'-' * 50}|-----------------|------------------|------------------------|")
     for name, f1, xr in BASELINES:
-        print(f"| {'baseline: ' + name:<44} | {f1:<15} | {xr:<16} | {'':<22} |")
-    print(f"| {'stories, dev fit (score.py)':<44} | {whole['F1']:.3f} / {dense['F1']:.3f} | "
+        print(f"| {'baseline: ' + name:<48} | {f1:<15} | {xr:<16} | {'':<22} |")
+    print(f"| {'stories, dev fit (score.py)':<48} | {whole['F1']:.3f} / {dense['F1']:.3f} | "
           f"{whole['xR']:.3f} / {dense['xR']:.3f}  | {whole['P']:.3f} / {whole['R']:.3f}          |")
     if not args.no_cv:
         total, dense_cv, fitted = cross_validate(records, feats, lexicon.weights)
         a, d = f1_and_recall(total), f1_and_recall(dense_cv)
-        print(f"| {'stories, by-source CV (5 folds)':<44} | {a[2]:.3f} / {d[2]:.3f} | {a[3]:.3f} / {d[3]:.3f}  | "
+        print(f"| {'stories, by-source CV (5 folds)':<48} | {a[2]:.3f} / {d[2]:.3f} | {a[3]:.3f} / {d[3]:.3f}  | "
               f"{a[0]:.3f} / {a[1]:.3f}          |")
         print("\nCV folds' window and threshold: " + ", ".join(f"{p.window} d / {p.threshold}" for p in fitted))
     print("\npair weights" + ("" if args.fit else " (fitted.py)") + ":")
