@@ -42,8 +42,9 @@ OPENING_CHARS = 1500
 # Weight of a feature by where it first appears: the title names the event; the lead says it again
 # with its who, when and how much; later sentences add context.
 ZONE_WEIGHT = {"title": 3, "heading": 1, "lead": 2, "body": 1}
-# Words kept per article: the heaviest, enough for any lead (a few hundred distinct words), and a
-# bound on what is stored and compared.
+# Words kept per article, the heaviest: a lead's telling words, and a bound on what is stored and
+# compared. 40 and 120 gave the same by-source CV on the story benchmark (the other signals carry
+# most links); 40 makes grouping 10,000 articles twice as fast.
 MAX_WORDS = 40
 # Chinese words at least this frequent in jieba's dictionary (about the 5,000 commonest) say little
 # about which event is reported (美国, 政府, 表示); the next tier (about 30,000) says some.
