@@ -3,10 +3,12 @@
     .venv/bin/python bench/stories.py                # dev half: table, dense weeks, by-source CV, cost
     .venv/bin/python bench/stories.py --fit          # ... and write generator/stories/fitted.py
     .venv/bin/python bench/stories.py --split PATH   # another split (articles.jsonl)
-    .venv/bin/python bench/stories.py --errors       # the pairs the grouping gets wrong, to read
+    .venv/bin/python bench/stories.py --encoder      # ... and what the multilingual sentence encoder adds
+    .venv/bin/python bench/stories.py --no-cv        # without the cross-validation (two minutes)
 
 Each record becomes an Article (one paragraph block per non-empty line; a record without a title
-gets none) and goes through `digest stories`' own code: StoryFeatures, then group_stories. Rows:
+gets none) and goes through `digest stories`' own code (the names table plus this repository's
+site.toml [entities]; StoryFeatures, then group_stories). Rows:
 
   dev fit     parameters fitted on the whole dev half, scored on it (score.py's own figures)
   CV          by-source cross-validation: outlets (the record's `source`, as the topic benchmark
