@@ -36,7 +36,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.classify.model import fit_logistic, source_folds, source_group  # noqa: E402
+from generator.articles.classify.model import fit_logistic, source_folds, source_group  # noqa: E402
 from generator.records import Article, Block  # noqa: E402
 from generator.stories.features import story_features  # noqa: E402
 from generator.stories.group import Params, StoryItem, group_stories  # noqa: E402
@@ -228,7 +228,7 @@ def site_lexicon():
     """The names table plus this repository's site.toml [entities], as `digest stories` reads them."""
     import tomllib
 
-    from generator.classify.entities import parse_entities
+    from generator.articles.classify.entities import parse_entities
     from generator.stories import build_lexicon
 
     with (REPO / "site.toml").open("rb") as fh:

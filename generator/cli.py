@@ -219,6 +219,9 @@ def make_parser() -> argparse.ArgumentParser:
     from generator.ingest.command import register as register_ingest  # add, import, collect, sources
 
     register_ingest(sub)
+    from generator.stories.command import register as register_stories  # digest stories FILE…
+
+    register_stories(sub)
     return p
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from generator.lang import normalize
+from generator.articles.lang import normalize
 from generator.stories.mentions import masked, mentioned_days, quantities, zh_number
 
 PUBLISHED = dt.date(2025, 10, 15).toordinal()

@@ -12,10 +12,10 @@ time, with ids derived from a story's first article and a person's overrides; co
 
 from __future__ import annotations
 
-from . import fitted
-from .features import Lexicon, StoryFeatures, build_lexicon, default_lexicon, story_features
-from .group import NEW, Params, StoryItem, assign_stories, group_stories, split_id, story_id
-from .similarity import Model
+from generator.stories import fitted
+from generator.stories.features import Lexicon, StoryFeatures, build_lexicon, default_lexicon, story_features
+from generator.stories.group import NEW, Params, StoryItem, assign_stories, group_stories, split_id, story_id
+from generator.stories.similarity import Model
 
 
 def default_params(lexicon: Lexicon | None = None) -> Params:

@@ -16,7 +16,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from . import NEW, StoryItem, build_lexicon, default_params, group_stories, story_features
+from generator.stories import NEW, StoryItem, build_lexicon, default_params, group_stories, story_features
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -32,7 +32,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
-    from ..cli import shown
+    from generator.errors import shown
 
     failed: list[str] = []
     lexicon = build_lexicon(site_entities(Path(args.config), failed))
@@ -59,7 +59,7 @@ def run(args) -> int:
 
 def site_entities(path: Path, failed: list[str]) -> list:
     """The [entities] of a site.toml (none when the file is absent; a broken one is reported)."""
-    from ..classify.entities import parse_entities
+    from generator.articles.classify.entities import parse_entities
 
     if not path.is_file():
         return []
@@ -90,9 +90,9 @@ def parse_overrides(values: list[str]) -> tuple[dict[str, str], list[str]]:
 
 def _read(name: str):
     """The Article of a file, or the reason it cannot be used."""
-    from ..discover import read_source
-    from ..extract import extract_article
-    from ..pipeline import failure_reason
+    from generator.articles.discover import read_source
+    from generator.articles.extract import extract_article
+    from generator.errors import failure_reason
 
     path = Path(name)
     source = read_source(path, path.parent) if path.is_file() else "no such file"
@@ -105,7 +105,7 @@ def _read(name: str):
 
 
 def print_stories(articles: dict, stories: dict[str, str]) -> None:
-    from ..outlets import load_table, outlet_name
+    from generator.site.outlets import load_table, outlet_name
 
     table = load_table()
     members: dict[str, list[str]] = {}

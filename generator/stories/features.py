@@ -26,15 +26,15 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from ..classify.alias import Alias, make_alias
-from ..classify.entities import Entity, looks_like_acronym
-from ..classify.text import Analysed, analyse_article, locate_spans
-from ..dates import parse_date
-from ..lang import common_words, segment
-from ..records import Article
-from ..sentences import leading_blocks
-from .mentions import masked, mentioned_days, quantities
-from .names import CONCEPTS, KIND_WEIGHT
+from generator.articles.classify.alias import Alias, make_alias
+from generator.articles.classify.entities import Entity, looks_like_acronym
+from generator.articles.classify.text import Analysed, analyse_article, locate_spans
+from generator.dates import parse_date
+from generator.articles.lang import common_words, segment
+from generator.records import Article
+from generator.articles.sentences import leading_blocks
+from generator.stories.mentions import masked, mentioned_days, quantities
+from generator.stories.names import CONCEPTS, KIND_WEIGHT
 
 # The body read after the title: a lead and the paragraphs that report the event (the median
 # benchmark article is 600 characters; an English lead of three paragraphs is about 1,500).

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .features import StoryFeatures
-from .similarity import SCALE, Model, Packed, block_probabilities
+from generator.stories.features import StoryFeatures
+from generator.stories.similarity import SCALE, Model, Packed, block_probabilities
 
 NEW = "new"
 

@@ -2,7 +2,7 @@
 
 Each concept lists every name it goes by in English, Traditional and Simplified Chinese, with the
 regional forms that OpenCC's character mapping does not bridge (川普/特朗普, 輝達/英偉達, 澳洲/澳大利亞,
-晶片/芯片). Names are matched as topic aliases are (generator.classify.alias: NFKC, case-folded,
+晶片/芯片). Names are matched as topic aliases are (generator.articles.classify.alias: NFKC, case-folded,
 Simplified; short Chinese names on whole words; English on whole words with plurals), so the
 Traditional form of a name that differs only by characters covers the Simplified one too.
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .features import StoryFeatures
+from generator.stories.features import StoryFeatures
 
 PAIR_FEATURES = ("same_day", "gap", "concepts", "specific", "names", "numbers", "days", "days_apart", "words",
                  "same_language", "vector")
