@@ -86,6 +86,8 @@ def process_sources(sources: list[Source], config: SiteConfig, remember: bool = 
             continue
         found[source.digest] = without_text(cache.put(source.digest, result))
     heads.save({d: item for d, item in found.items() if item is not None})
+    if remember:
+        cache.forget_others(found)  # the dev server's memory holds this build's records, no more
     if heads.replaced:  # the first build of other code: the records older code made are dropped
         removed = cache.prune(found)
         log.info("cache: %d records of other code removed", removed)

@@ -574,3 +574,22 @@ def test_a_shards_pages_are_linked_in_their_folders_with_or_without_gnu_cp(tmp_p
     got = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     assert got == sorted(pages)
     assert all((target / p).stat().st_ino == (site / p).stat().st_ino for p in pages)
+
+
+def test_the_dev_servers_memory_holds_only_the_current_articles_records(site):
+    """digest serve keeps records in memory between builds: an article saved again (new bytes) or
+    deleted must not leave its old record there for as long as the server runs."""
+    from generator.incremental import cache as cache_module
+
+    fill(site)
+    build_serving(site.config())
+    held = len(cache_module._MEMORY) + len(cache_module._HEADS_MEMORY)
+    assert held >= 2
+    for round_ in range(3):  # the same article saved with new text, three times
+        path = site.articles / "aukus-submarines.md"
+        path.write_text(path.read_text(encoding="utf-8") + f"\n\nA new paragraph, round {round_}.\n", encoding="utf-8")
+        build_serving(site.config())
+    assert len(cache_module._MEMORY) + len(cache_module._HEADS_MEMORY) <= held
+    (site.articles / "pension-reform.md").unlink()
+    build_serving(site.config())
+    assert len(cache_module._MEMORY) + len(cache_module._HEADS_MEMORY) < held

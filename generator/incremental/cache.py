@@ -277,6 +277,17 @@ class Cache:
         name = self._path(digest).name
         return _MEMORY.get(name) or _HEADS_MEMORY.get(name)
 
+    def forget_others(self, digests) -> int:
+        """digest serve: keep in memory only the records of these sources (the current build's), so
+        an article saved again and again, or deleted, does not leave its old records behind for as
+        long as the server runs. Returns how many were dropped."""
+        keep = {self._path(d).name for d in digests}
+        gone = [name for memory in (_MEMORY, _HEADS_MEMORY) for name in memory if name not in keep]
+        for name in gone:
+            _MEMORY.pop(name, None)
+            _HEADS_MEMORY.pop(name, None)
+        return len(gone)
+
     def remember_head(self, digest: str, item: Digested) -> None:
         """Keep a head in memory (digest serve); get() never returns it: it has no text."""
         if self.remember:
