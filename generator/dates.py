@@ -126,16 +126,21 @@ def zone_named(name: str | None) -> dt.tzinfo | None:
         return None
 
 
+def _zoneless_time(iso: str | None) -> dt.datetime | None:
+    """The value of a time of day written without an offset, else None (a bare day has no time)."""
+    value = _from_iso(iso) if iso and "T" in iso else None
+    return value if value is not None and value.tzinfo is None else None
+
+
 def is_zoneless(iso: str | None) -> bool:
     """A time of day without an offset (a bare day is not zone-less: it has no time)."""
-    return bool(iso) and "T" in iso and _from_iso(iso) is not None and _from_iso(iso).tzinfo is None
+    return _zoneless_time(iso) is not None
 
 
 def with_zone(iso: str | None, zone: dt.tzinfo | None) -> str | None:
     """A zone-less time placed in `zone` ("2025-10-21T14:30:00" -> "…+08:00"); anything else as is."""
-    if not iso or zone is None or not is_zoneless(iso):
-        return iso
-    return _from_iso(iso).replace(tzinfo=zone).isoformat()
+    value = _zoneless_time(iso) if zone is not None else None
+    return value.replace(tzinfo=zone).isoformat() if value is not None else iso
 
 
 def instant(iso: str | None, zone: dt.tzinfo | None = None) -> dt.datetime | None:

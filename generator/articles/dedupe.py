@@ -25,6 +25,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from generator.articles.lang import CJK_RE, cjk_count, normalize
+from generator.dates import is_zoneless
 from generator.records import Article, Digested
 
 log = logging.getLogger(__name__)
@@ -200,7 +201,7 @@ def _precision(value: str | None) -> int:
     """How much a date says: 3 an instant (with its zone), 2 a time without a zone, 1 a day."""
     if not value:
         return 0
-    return 1 if "T" not in value else 3 if re.search(r"(?:[+-]\d\d:?\d\d|Z)$", value) else 2
+    return 1 if "T" not in value else 2 if is_zoneless(value) else 3
 
 
 def _merged_published(articles: list[Article]) -> str | None:

@@ -26,7 +26,7 @@ from generator.dates import instant, zone_named
 from generator.markup import render_markdown
 from generator.records import Entry, OutputFile
 from generator.ingest.opml import site_opml
-from generator.site.views import sort_entries, topic_views
+from generator.site.views import article_url, sort_entries, topic_views
 from generator.urls import ascii_uri, http_url
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
@@ -36,10 +36,6 @@ def entry_datetime(entry: Entry, zone: dt.tzinfo | None = None) -> dt.datetime |
     """The entry's publication time as an aware datetime: a bare day is its first moment, and a
     zone-less time is read, in `zone` (the site's [dates] zone); None when unknown."""
     return instant(entry.published, zone)
-
-
-def _saved_datetime(entry: Entry, zone: dt.tzinfo | None) -> dt.datetime | None:
-    return instant(entry.saved, zone)
 
 
 def original_link(entry: Entry) -> str | None:
@@ -89,11 +85,11 @@ def build_feed(config: SiteConfig, entries: list[Entry], title: str, base: str, 
                labels: dict[str, str], topic_names: dict[str, str]) -> bytes:
     chosen = sort_entries(entries)[: config.feed_items]
     zone = zone_named(config.zone)
-    dates = [d for e in chosen for d in (entry_datetime(e, zone), _saved_datetime(e, zone)) if d]
+    dates = [d for e in chosen for d in (entry_datetime(e, zone), instant(e.saved, zone)) if d]
     updated = max(dates) if dates else EPOCH
     fg = _generator(config, title, base, updated, kind)
     for e in reversed(chosen):  # feedgen prepends by default; reversed keeps newest first
-        page_url = ascii_uri(f"{config.base_url}articles/{e.slug}/")
+        page_url = article_url(config.base_url, e.slug)
         fe = fg.add_entry()
         fe.id(e.id)
         fe.guid(e.id, permalink=False)
@@ -102,7 +98,7 @@ def build_feed(config: SiteConfig, entries: list[Entry], title: str, base: str, 
         published = entry_datetime(e, zone)
         if published:
             fe.published(published)
-        fe.updated(published or _saved_datetime(e, zone) or EPOCH)
+        fe.updated(published or instant(e.saved, zone) or EPOCH)
         html = item_html(e, page_url, labels)
         if kind == "rss":
             fe.description(html)
@@ -125,12 +121,13 @@ def build_json_feed(config: SiteConfig, entries: list[Entry], title: str, base: 
     items = []
     zone = zone_named(config.zone)
     for e in sort_entries(entries)[: config.feed_items]:
-        page_url = ascii_uri(f"{config.base_url}articles/{e.slug}/")
+        page_url = article_url(config.base_url, e.slug)
         item = {"id": e.id, "url": page_url, "title": e.title,
                 "content_html": item_html(e, page_url, labels), "summary": e.summary,
                 "language": e.language, "tags": [topic_names[t] for t in e.topics if t in topic_names]}
-        if original_link(e):
-            item["external_url"] = original_link(e)
+        original = original_link(e)
+        if original:
+            item["external_url"] = original
         when = entry_datetime(e, zone)
         if when:
             item["date_published"] = when.isoformat()

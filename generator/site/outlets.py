@@ -76,8 +76,7 @@ def _name_in(entry: dict, language: str) -> str | None:
     return None
 
 
-def outlet_name(url: str | None, site_name: str | None, language: str, table: dict[str, dict]) -> str | None:
-    entry = _entry(table, url, site_name)
+def _outlet(entry: dict | None, url: str | None, site_name: str | None, language: str) -> str | None:
     named = _name_in(entry, language) if entry else None
     if named:
         return named
@@ -86,12 +85,19 @@ def outlet_name(url: str | None, site_name: str | None, language: str, table: di
     return registrable_domain(url)
 
 
+def _zone(entry: dict | None, language: str, zones: dict[str, str]):
+    return zone_named((entry or {}).get("zone") or zones.get(language) or zones.get(language.split("-")[0]))
+
+
+def outlet_name(url: str | None, site_name: str | None, language: str, table: dict[str, dict]) -> str | None:
+    """The outlet in `language`: the table's name, else the page's brand, else the domain."""
+    return _outlet(_entry(table, url, site_name), url, site_name, language)
+
+
 def article_zone(url: str | None, site_name: str | None, language: str, table: dict[str, dict],
                  zones: dict[str, str]):
     """The zone an article's zone-less times are written in, or None when the site cannot tell."""
-    entry = _entry(table, url, site_name)
-    name = (entry or {}).get("zone") or zones.get(language) or zones.get(language.split("-")[0])
-    return zone_named(name)
+    return _zone(_entry(table, url, site_name), language, zones)
 
 
 def attribute_entries(entries: list[Entry], table: dict[str, dict], zones: dict[str, str],
@@ -101,10 +107,11 @@ def attribute_entries(entries: list[Entry], table: dict[str, dict], zones: dict[
     date that cannot be read is dropped, never guessed."""
     out = []
     for e in entries:
-        zone = article_zone(e.url, e.site_name, e.language, table, zones)
+        entry = _entry(table, e.url, e.site_name)  # looked up once for the name and the zone
+        zone = _zone(entry, e.language, zones)
         out.append(replace(
             e,
-            outlet=outlet_name(e.url, e.site_name, site_language, table),
+            outlet=_outlet(entry, e.url, e.site_name, site_language),
             published=with_zone(parse_date(e.published), zone),
             saved=with_zone(parse_date(e.saved), zone),
         ))

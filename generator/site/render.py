@@ -24,8 +24,8 @@ from generator.incremental.fingerprint import code_fingerprint
 from generator.markup import render_markdown
 from generator.incremental.pagecache import PageCache
 from generator.records import Entry, OutputFile
-from generator.site.views import (PageSpec, Views, article_spec, feed_groups, feed_links, page_specs, relative_link,
-                                  topic_views, url_of)
+from generator.site.views import (PageSpec, Views, article_spec, article_url, feed_groups, feed_links, page_specs,
+                                  relative_link, topic_views, url_of)
 from generator.site.jsonld import article_data, collection_data
 from generator.site.search import simplified_form
 from generator.urls import ascii_uri
@@ -152,14 +152,15 @@ def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, sha
         ctx["about_html"] = Markup(render_markdown(ctx.pop("about")))
     feeds = [dict(f, href=rel(f["target"])) for f in ctx.pop("feeds", [])]
     canonical = ascii_uri(config.base_url + url_of(spec.path))
-    image = spec.context["e"].image if spec.template == "article.html" else None
+    own = spec.context["e"].image if spec.template == "article.html" else None
+    image = ascii_uri(config.base_url + own) if own else None
     page = {
         # the article's own lead image for a large preview, else the site's card (templates/static)
-        "image": ascii_uri(config.base_url + (image or "assets/card.png")),
+        "image": image or ascii_uri(config.base_url + "assets/card.png"),
         "large_image": bool(image),
         "title": spec.title,
         "canonical": canonical,
-        "jsonld": Markup(structured_data(config, spec, canonical)),
+        "jsonld": Markup(structured_data(config, spec, canonical, image)),
         "description": ctx.pop("description", ""),
         "feeds": feeds,
         "feed_groups": feed_groups(feeds),
@@ -172,15 +173,14 @@ def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, sha
     return OutputFile(spec.path, html.encode("utf-8"))
 
 
-def structured_data(config: SiteConfig, spec: PageSpec, canonical: str) -> str:
-    """The page's schema.org JSON-LD (jsonld.py): an article's NewsArticle, a topic's CollectionPage."""
+def structured_data(config: SiteConfig, spec: PageSpec, canonical: str, image: str | None) -> str:
+    """The page's schema.org JSON-LD (jsonld.py): an article's NewsArticle (with its lead image's
+    address, when it has one), a topic's CollectionPage."""
     if spec.template == "article.html":
-        e = spec.context["e"]
-        return article_data(e, canonical, spec.context.get("description", ""),
-                            ascii_uri(config.base_url + e.image) if e.image else None)
+        return article_data(spec.context["e"], canonical, spec.context.get("description", ""), image)
     if spec.template == "topic.html":
         topic = spec.context["topic"]
-        urls = [ascii_uri(f"{config.base_url}articles/{e.slug}/") for e in spec.context.get("entries", [])]
+        urls = [article_url(config.base_url, e.slug) for e in spec.context.get("entries", [])]
         return collection_data(topic["name"], topic.get("description", ""), canonical, urls,
                                topic.get("name_lang", config.language))
     return ""

@@ -16,7 +16,7 @@ from generator.dates import instant
 from generator.markup import render_markdown, safe_url
 from generator.records import Entry
 from generator.site.search import search_bundles
-from generator.urls import http_url
+from generator.urls import ascii_uri, http_url
 
 # SiteConfig (generator/config.py) is named in annotations only, never imported (see render.py).
 
@@ -27,6 +27,11 @@ class PageSpec:
     title: str
     context: dict
 
+
+
+def article_url(base_url: str, slug: str) -> str:
+    """An article page's public address, as feeds, sitemaps and structured data write it (ASCII)."""
+    return ascii_uri(f"{base_url}articles/{slug}/")
 
 
 def url_of(path: str) -> str:

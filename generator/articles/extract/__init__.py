@@ -23,16 +23,18 @@ def extract_document(source: Source) -> Extracted:
     data = source.read()
     if source.kind in ("html", "mhtml"):
         from generator.articles.extract.html import extract_html
+        from generator.articles.extract.images import lead_image
         from generator.articles.extract.mhtml import read_mhtml
         from generator.articles.extract.saved import html_save_record
 
-        from generator.articles.extract.images import lead_image
-        from generator.articles.extract.mhtml import image_parts
-
-        html, record = read_mhtml(data) if source.kind == "mhtml" else (decode_bytes(data), None)
-        record = record or html_save_record(html)
+        if source.kind == "mhtml":
+            page = read_mhtml(data)
+            html, record, images = page.html, page.record, page.images
+        else:
+            html = decode_bytes(data)
+            record, images = html_save_record(html), None
         doc = extract_html(html)
-        image = lead_image(html, image_parts(data) if source.kind == "mhtml" else None, source.path.parent)
+        image = lead_image(html, images, source.path.parent)
         return replace(doc, url=original_url(record.url, doc.url), saved=record.saved or doc.saved, image=image)
     text = decode_bytes(data)
     if source.kind == "markdown":

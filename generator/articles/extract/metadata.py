@@ -51,10 +51,6 @@ def _text(value) -> str:
     return value if len(value) <= MAX_FIELD_CHARS else ""
 
 
-def _http_url(value) -> str | None:
-    return http_url(value)
-
-
 def _article_url(value) -> str | None:
     """An address that can name one article: http(s), and not a site's home page (a canonical or
     og:url of "/" on every page is a common template mistake)."""
@@ -209,7 +205,7 @@ def _keywords(meta: dict, ld: list[dict]) -> tuple[str, ...]:
 def _author(meta: dict, root, ld: list[dict]) -> str | None:
     for key in ("author", "article:author", "dc.creator", "byl", "parsely-author", "sailthru.author"):
         for value in meta.get(key) or []:
-            if not _http_url(value):
+            if not http_url(value):
                 return _text(value.removeprefix("By ").removeprefix("by ")) or None
     for obj in ld:
         name = _ld_name(obj.get("author"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from dataclasses import dataclass
 from email.message import Message
 
 from generator.errors import SourceError
@@ -40,19 +41,28 @@ def _start_part(msg: Message, parts: list[Message]) -> Message | None:
 
 def html_from_mhtml(data: bytes) -> str:
     """The main HTML document of an MHTML archive; raises NotMhtmlError when there is none."""
-    return read_mhtml(data)[0]
+    return read_mhtml(data).html
+
+
+@dataclass(frozen=True)
+class MhtmlPage:
+    html: str  # the main document, decoded
+    record: SaveRecord  # what the archive's headers say of the save
+    images: dict[str, bytes]  # the archive's images by Content-Location (what <img src>, og:image name)
 
 
 def _save_record(msg: Message, part: Message) -> SaveRecord:
     from generator.dates import parse_date
 
     url = http_url(msg.get("Snapshot-Content-Location")) or http_url(part.get("Content-Location"))
-    return SaveRecord(url, parse_date(msg.get("Date")) if msg is not part else None, "mhtml")
+    return SaveRecord(url, parse_date(msg.get("Date")) if msg is not part else None)
 
 
-def image_parts(data: bytes, limit: int = 50) -> dict[str, bytes]:
-    """The archive's images by their Content-Location (what the page's <img src> and og:image name)."""
-    msg = email.message_from_bytes(data.replace(b"\x00", b""), policy=email.policy.compat32)
+# Images kept from one archive, at most: the lead image is among the first.
+MAX_IMAGES = 50
+
+
+def _image_parts(msg: Message, limit: int = MAX_IMAGES) -> dict[str, bytes]:
     found: dict[str, bytes] = {}
     for part in msg.walk():
         if part.get_content_maintype() == "image" and part.get("Content-Location") and len(found) < limit:
@@ -62,9 +72,9 @@ def image_parts(data: bytes, limit: int = 50) -> dict[str, bytes]:
     return found
 
 
-def read_mhtml(data: bytes) -> tuple[str, SaveRecord]:
-    """(the main HTML document, what the archive's headers say of the save); raises NotMhtmlError
-    when there is no HTML document."""
+def read_mhtml(data: bytes) -> MhtmlPage:
+    """The main HTML document, the record of the save and the images of an archive, parsed once;
+    raises NotMhtmlError when there is no HTML document."""
     if not data or not data.strip():
         raise NotMhtmlError("empty file")
     msg = email.message_from_bytes(data.replace(b"\x00", b""), policy=email.policy.compat32)
@@ -77,4 +87,5 @@ def read_mhtml(data: bytes) -> tuple[str, SaveRecord]:
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         raise NotMhtmlError("text/html part has no content")
-    return decode_bytes(payload, declared=part.get_content_charset()), _save_record(msg, part)
+    return MhtmlPage(decode_bytes(payload, declared=part.get_content_charset()), _save_record(msg, part),
+                     _image_parts(msg))

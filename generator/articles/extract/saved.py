@@ -29,7 +29,6 @@ _FIELD_RE = re.compile(r"^\s*([a-z ]+?)\s*:\s*(.+?)\s*$", re.M)
 class SaveRecord:
     url: str | None = None  # the address the page was saved from (http(s) only)
     saved: str | None = None  # ISO 8601: when it was saved
-    tool: str | None = None  # "chrome", "singlefile", "mhtml"
 
 
 def html_save_record(html: str) -> SaveRecord:
@@ -38,8 +37,8 @@ def html_save_record(html: str) -> SaveRecord:
     m = _SINGLEFILE_RE.search(head)
     if m:
         fields = {k.lower(): v for k, v in _FIELD_RE.findall(m.group(1))}
-        return SaveRecord(http_url(fields.get("url")), parse_date(fields.get("saved date")), "singlefile")
+        return SaveRecord(http_url(fields.get("url")), parse_date(fields.get("saved date")))
     m = _CHROME_RE.search(head)
     if m:
-        return SaveRecord(http_url(m.group(1)), None, "chrome")
+        return SaveRecord(http_url(m.group(1)))
     return SaveRecord()
