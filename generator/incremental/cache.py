@@ -329,7 +329,9 @@ class Cache:
         if self.remember:
             _MEMORY[path.name] = item
         try:
-            write_bytes_atomic(path, json.dumps(encode(item), ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            # put is called for a record made or changed now: no point reading the old one first
+            write_bytes_atomic(path, json.dumps(encode(item), ensure_ascii=False, sort_keys=True).encode("utf-8"),
+                               compare=False)
         except OSError as exc:
             log.warning("%s: cannot write cache (%s); continuing without it", self.folder, exc)
         return item

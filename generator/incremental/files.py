@@ -11,13 +11,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
-def write_bytes_atomic(path: Path, data: bytes, durable: bool = False) -> bool:
+def write_bytes_atomic(path: Path, data: bytes, durable: bool = False, compare: bool = True) -> bool:
     """Write through a temporary file and a rename, so a reader (or a killed build) sees the old
-    file or the new one, never part of one. `durable` also fsyncs before the rename (power loss);
-    generated files skip it: it cost 11 of 14 s of writing 1,000 summaries, and a build
-    regenerates them anyway."""
+    file or the new one, never part of one; returns whether the file changed. `compare`: a file
+    already holding these bytes is left as it is (its mtime too) — a caller that knows its bytes are
+    new (a record written because it changed) skips that read. `durable` also fsyncs before the
+    rename (power loss); generated files skip it: it cost 11 of 14 s of writing 1,000 summaries,
+    and a build regenerates them anyway."""
     try:
-        if path.read_bytes() == data:
+        if compare and path.read_bytes() == data:
             return False
     except OSError:
         pass
