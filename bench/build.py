@@ -547,7 +547,7 @@ OURS_ALONE_SCRIPT = """
 import hashlib, sys, pathlib
 from generator.config import load_config
 from generator.articles.extract import extract_article
-from generator.articles.process import digest_source
+from generator.articles.process import process_source
 from generator.records import Source
 rules = load_config(pathlib.Path(sys.argv[2])).topics
 n = 0
@@ -557,7 +557,7 @@ for path in sorted(pathlib.Path(sys.argv[1]).glob("*.html")):
     if sys.argv[3] == "extract":
         extract_article(source)
     else:
-        digest_source(source, rules)
+        process_source(source, rules)
     n += 1
 print(n)
 """
@@ -581,16 +581,16 @@ def bench_ours_alone(config: Path, env: dict) -> dict[str, Run]:
 EXTRACT_ONLY_SITECUSTOMIZE = """
 import generator.articles.process as digest
 from generator.articles.extract import extract_article
-from generator.records import Digested, Summary
+from generator.records import Processed, Summary
 
 
 def extract_only(source, rules):
     article = extract_article(source)
-    return Digested(article=article, summary=Summary(article.text[:200], (), article.language), topics=(),
+    return Processed(article=article, summary=Summary(article.text[:200], (), article.language), topics=(),
                     sources=(source.rel,), signature=(), rules=digest.rules_key(rules), minutes=1)
 
 
-digest.digest_source = extract_only
+digest.process_source = extract_only
 """
 BOUND_ROW = "bound: cold, extraction only (no analysis)"
 

@@ -48,7 +48,7 @@ def ours(form: str):
 
     def run(page_id: str, data: bytes) -> str:
         source = Source(
-            path=Path(page_id), rel=page_id, kind=kind, digest=hashlib.sha256(data).hexdigest(), data=data
+            path=Path(page_id), rel=page_id, kind=kind, sha256=hashlib.sha256(data).hexdigest(), data=data
         )
         return extract_article(source).text
 

@@ -63,7 +63,7 @@ def load(path: Path) -> list[dict]:
 
 def build_article(r: dict) -> Article:
     blocks = tuple(Block("paragraph", line.strip()) for line in r["text"].splitlines() if line.strip())
-    return Article(source=r["id"], digest="", title=r.get("title") or "", published=r.get("published"), author=None,
+    return Article(source=r["id"], sha256="", title=r.get("title") or "", published=r.get("published"), author=None,
                    site_name=r.get("site"), url=None, language=r["lang"], blocks=blocks)
 
 

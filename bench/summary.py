@@ -42,7 +42,7 @@ def build_article(record: dict) -> Article:
     lines = [line.strip() for line in record["text"].splitlines()]
     blocks = tuple(Block("paragraph", line) for line in lines if line)
     return Article(
-        source=record["id"], digest="", title=record.get("title") or "", published=None,
+        source=record["id"], sha256="", title=record.get("title") or "", published=None,
         author=None, site_name=None, url=None, language=record["lang"], blocks=blocks,
     )
 

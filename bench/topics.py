@@ -78,7 +78,7 @@ def alias_only(rules: tuple) -> tuple:
 
 def build_article(rid: str, title: str, text: str, language: str) -> Article:
     blocks = tuple(Block("paragraph", line.strip()) for line in text.splitlines() if line.strip())
-    return Article(source=rid, digest="", title=title, published=None, author=None,
+    return Article(source=rid, sha256="", title=title, published=None, author=None,
                    site_name=None, url=None, language=language, blocks=blocks)
 
 

@@ -12,7 +12,7 @@ from generator.incremental.cache import Cache, Heads, packed_signature, records_
 from generator.articles.classify import attach_examples, examples_from_edits, load_examples, save_examples
 from generator.config import SiteConfig
 from generator.articles.dedupe import collapse_duplicates
-from generator.articles.process import digest_source, reclassify, rules_key
+from generator.articles.process import process_source, reclassify, rules_key
 from generator.articles.discover import discover_sources, stat_key
 from generator.errors import failure_reason
 from generator.site.feed import render_feeds
@@ -20,12 +20,12 @@ from generator.site.images import image_files
 from generator.site.outlets import attribute_entries
 from generator.incremental.pagecache import PageCache
 from generator.incremental.progress import track
-from generator.records import BuildReport, Digested, Source
+from generator.records import BuildReport, Processed, Source
 from generator.site.render import load_labels, plan_site
 from generator.site.search import INDEX_DIR, index_search_cached, index_unchanged, plan_shards, search_language, shard_keys
 from generator.incremental.state import INPUTS, RACY_NS, BuildState, final_signature, load_state, save_state, signatures
 from generator.site.summaries import remember_summaries, sync_summary_files
-from generator.incremental.workers import classify_items, digest_sources
+from generator.incremental.workers import classify_items, run_sources
 from generator.site.write import Removals, WriteReport, recover_output, write_site
 
 log = logging.getLogger(__name__)
@@ -38,14 +38,14 @@ log = logging.getLogger(__name__)
 CLEAN_FROM = 1000
 
 
-def without_text(item: Digested) -> Digested:
+def without_text(item: Processed) -> Processed:
     """A record as its head: what the rest of a build needs (the text is in the cache's record),
     its signature packed as the heads file's are."""
     return replace(item, article=replace(item.article, blocks=()), signature=packed_signature(item.signature))
 
 
 def process_sources(sources: list[Source], config: SiteConfig, remember: bool = False
-                    ) -> tuple[list[Digested], int, list[tuple[str, str]]]:
+                    ) -> tuple[list[Processed], int, list[tuple[str, str]]]:
     """Per-article work for every source: from the cache when its bytes were seen, else computed
     (over a process pool for large batches); failures are skipped with their reason. Returns the
     records, how many files came from the cache, and the (file, reason) of each failure.
@@ -57,46 +57,46 @@ def process_sources(sources: list[Source], config: SiteConfig, remember: bool = 
     cache = Cache(config.cache_dir, fingerprint, remember=remember)
     heads = Heads(config.cache_dir, fingerprint)
     current = rules_key(config.topics)
-    found: dict[str, Digested | None] = {}
+    found: dict[str, Processed | None] = {}
     for s in sources:
-        if s.digest in found:
+        if s.sha256 in found:
             continue
-        item = cache.remembered(s.digest)
+        item = cache.remembered(s.sha256)
         if item is not None:
-            heads.note(s.digest, item)
+            heads.note(s.sha256, item)
         else:
-            item = heads.get(s.digest)
+            item = heads.get(s.sha256)
             if item is not None:
-                cache.remember_head(s.digest, item)
+                cache.remember_head(s.sha256, item)
         if item is not None and item.rules != current:
             item = None  # its text is needed: the full record below
-        found[s.digest] = item if item is not None else cache.get(s.digest)
-    hits = sum(1 for s in sources if found[s.digest] is not None)  # files, as the build line counts them
+        found[s.sha256] = item if item is not None else cache.get(s.sha256)
+    hits = sum(1 for s in sources if found[s.sha256] is not None)  # files, as the build line counts them
     stale = [d for d, item in found.items() if item is not None and item.rules != current]
     for digest, item in zip(stale, classify_items([found[d] for d in stale], config.topics, reclassify)):
         found[digest] = item
         cache.put(digest, item)
-    missing = list({s.digest: s for s in reversed(sources) if found[s.digest] is None}.values())[::-1]
+    missing = list({s.sha256: s for s in reversed(sources) if found[s.sha256] is None}.values())[::-1]
     failed: dict[str, str] = {}
     # In input order; a process pool for large batches, and a clean one beside many records here.
-    results = digest_sources(missing, config.topics, digest_source, clean=not remember and len(found) - len(missing) >= CLEAN_FROM)
+    results = run_sources(missing, config.topics, process_source, clean=not remember and len(found) - len(missing) >= CLEAN_FROM)
     for source, result in zip(missing, track(results, len(missing), "Extracting")):
         if isinstance(result, Exception):
-            failed[source.digest] = failure_reason(result)
+            failed[source.sha256] = failure_reason(result)
             continue
-        found[source.digest] = without_text(cache.put(source.digest, result))
+        found[source.sha256] = without_text(cache.put(source.sha256, result))
     heads.save({d: item for d, item in found.items() if item is not None})
     if remember:
         cache.forget_others(found)  # the dev server's memory holds this build's records, no more
     if heads.replaced:  # the first build of other code: the records older code made are dropped
         removed = cache.prune(found)
         log.info("cache: %d records of other code removed", removed)
-    items: list[Digested] = []
+    items: list[Processed] = []
     skipped: list[tuple[str, str]] = []
     for source in sources:
-        item = found[source.digest]
+        item = found[source.sha256]
         if item is None:
-            skipped.append((source.rel, failed[source.digest]))
+            skipped.append((source.rel, failed[source.sha256]))
             continue
         if item.article.source != source.rel:  # cached under another name: the file was renamed
             item = replace(item, article=replace(item.article, source=source.rel), sources=(source.rel,))

@@ -21,19 +21,19 @@ class Source:
     path: Path  # absolute path on disk
     rel: str  # path relative to content/articles, POSIX separators
     kind: str  # "html" | "mhtml" | "text" | "markdown"
-    digest: str  # sha256 hex of the raw bytes
-    data: bytes | None  # None: not read, its digest was known from an unchanged stat (see read())
+    sha256: str  # hex, of the raw bytes
+    data: bytes | None  # None: not read, its sha256 was known from an unchanged stat (see read())
     mtime_ns: int = 0  # when the file was last saved (orders two saves of one story)
     stat: tuple[int, int, int] = ()  # (size, mtime_ns, inode) taken before the bytes were read
 
     def read(self) -> bytes:
-        """The raw bytes: those discover read, or the file read now, checked against the digest."""
+        """The raw bytes: those discover read, or the file read now, checked against its sha256."""
         if self.data is not None:
             return self.data
         import hashlib
 
         data = self.path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != self.digest:
+        if hashlib.sha256(data).hexdigest() != self.sha256:
             raise ValueError("the file changed during the build; the next build picks it up")
         return data
 
@@ -70,7 +70,7 @@ class Article:
     """What extraction makes of a saved page."""
 
     source: str  # Source.rel
-    digest: str  # Source.digest
+    sha256: str  # Source.sha256
     title: str
     published: str | None  # ISO 8601 date or datetime: when the outlet published it (None: unknown)
     author: str | None
@@ -111,7 +111,7 @@ class TopicScore:
 
 
 @dataclass(frozen=True)
-class Digested:
+class Processed:
     """An article with what the generator made of it: the input of the summaries store."""
 
     article: Article

@@ -27,7 +27,7 @@ def rules() -> tuple[TopicRule, ...]:
 
 
 def article(title: str, *paragraphs: str, language: str = "zh-Hant") -> Article:
-    return Article(source="t.txt", digest="", title=title, published=None, author=None, site_name=None,
+    return Article(source="t.txt", sha256="", title=title, published=None, author=None, site_name=None,
                    url=None, language=language, blocks=tuple(Block("paragraph", p) for p in paragraphs))
 
 
@@ -166,7 +166,7 @@ def test_seed_article_is_about_minerals_and_aukus_not_us_china(rules):
     gold = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
     body = gold["body"] if isinstance(gold["body"], list) else gold["body"].split("\n\n")
     blocks = tuple(Block("heading" if p in gold.get("subheadings", ()) else "paragraph", p) for p in body)
-    seed = Article(source="seed", digest="", title=gold["title"], published=None, author=None, site_name=None,
+    seed = Article(source="seed", sha256="", title=gold["title"], published=None, author=None, site_name=None,
                    url=None, language="zh-Hant", blocks=blocks)
     assert topics_of(seed, rules) == {"rare-earths", "aukus"}
 

@@ -24,7 +24,7 @@ from generator.articles.dedupe import body_signature, collapse_duplicates, shing
 from generator.articles.extract import extract_article
 from generator.articles.frontmatter import split_front_matter
 from generator.articles.lang import to_simplified
-from generator.records import Article, Block, Digested, Source, Summary
+from generator.records import Article, Block, Processed, Source, Summary
 
 DEDUPE = FIXTURES / "dedupe"
 DAY_NS = 86_400 * 10**9
@@ -36,18 +36,18 @@ def extracted(name: str) -> Article:
     data = (DEDUPE / name).read_bytes()
     kind = "html" if name.endswith(".html") else "text"
     return extract_article(Source(path=DEDUPE / name, rel=name, kind=kind,
-                                  digest=hashlib.sha256(data).hexdigest(), data=data))
+                                  sha256=hashlib.sha256(data).hexdigest(), data=data))
 
 
 def digested(article: Article, saved_ns: int = 0, source: str | None = None, published: str | None = "keep"):
     article = replace(article, source=source or article.source,
                       published=article.published if published == "keep" else published)
-    return Digested(article=article, summary=Summary("s", (), article.language), topics=(),
+    return Processed(article=article, summary=Summary("s", (), article.language), topics=(),
                     sources=(article.source,), signature=body_signature(article), saved_ns=saved_ns)
 
 
 def plain(text: str, source: str = "a.txt", published: str | None = None, language: str = "en") -> Article:
-    return Article(source=source, digest=source, title="T", published=published, author=None, site_name=None,
+    return Article(source=source, sha256=source, title="T", published=published, author=None, site_name=None,
                    url=None, language=language, blocks=tuple(Block("paragraph", p) for p in text.split("\n\n")))
 
 
@@ -93,7 +93,7 @@ def test_signature_is_the_same_in_another_process_and_hash_seed():
     code = ("import hashlib, json, pathlib; from generator.articles.dedupe import body_signature; "
             "from generator.articles.extract import extract_article; from generator.records import Source; "
             f"p = pathlib.Path({str(DEDUPE / 'port-strike.html')!r}); d = p.read_bytes(); "
-            "a = extract_article(Source(path=p, rel=p.name, kind='html', digest=hashlib.sha256(d).hexdigest(), data=d)); "
+            "a = extract_article(Source(path=p, rel=p.name, kind='html', sha256=hashlib.sha256(d).hexdigest(), data=d)); "
             "print(json.dumps(body_signature(a)))")
     env = dict(os.environ, PYTHONHASHSEED="12345")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env, check=True)
@@ -107,7 +107,7 @@ def test_signature_needs_neither_scipy_nor_datasketchs_package_init():
     MinHash class."""
     code = ("import json, sys; from generator.articles import dedupe; from generator.records import Article, Block; "
             "text = ' '.join(f'word{i} and more words number {i}' for i in range(60)); "
-            "sig = dedupe.body_signature(Article(source='a.md', digest='d', title='t', published=None, author=None, "
+            "sig = dedupe.body_signature(Article(source='a.md', sha256='d', title='t', published=None, author=None, "
             "site_name=None, url=None, language='en', blocks=(Block('paragraph', text),))); "
             "before = ['scipy' in sys.modules, 'datasketch' in sys.modules]; "
             "import datasketch; "
@@ -186,14 +186,14 @@ def test_groups_do_not_chain_through_a_middle_version():
     c = b[:72] + list(range(3000, 3028)) + b[100:]  # J(b, c) = 100/128, J(a, c) = 72/128
     assert similarity(sig(a), sig(c))[0] < dedupe.THRESHOLD <= similarity(sig(a), sig(b))[0]
     assert similarity(sig(b), sig(c))[0] >= dedupe.THRESHOLD
-    items = [Digested(plain("x", n), Summary("s", (), "en"), (), (n,), sig(v), saved_ns=t)
+    items = [Processed(plain("x", n), Summary("s", (), "en"), (), (n,), sig(v), saved_ns=t)
              for n, v, t in (("a.txt", a, 3), ("b.txt", b, 2), ("c.txt", c, 1))]
     out, _ = collapse_duplicates(items)
     assert sources_of(out) == [("a.txt", "b.txt"), ("c.txt",)]  # c is not like a, the newest save
 
 
 def test_a_template_shared_by_many_pages_merges_nothing():
-    items = [Digested(plain("x", f"{i:02d}.txt"), Summary("s", (), "en"), (), (f"{i:02d}.txt",),
+    items = [Processed(plain("x", f"{i:02d}.txt"), Summary("s", (), "en"), (), (f"{i:02d}.txt",),
                       sig(range(128)), saved_ns=i) for i in range(dedupe.MAX_BUCKET + 1)]
     out, _ = collapse_duplicates(items)
     assert sources_of(out) == sources_of(items)

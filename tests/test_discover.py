@@ -40,7 +40,7 @@ def test_digest_is_of_the_bytes(tmp_path):
     (root / "b.txt").write_bytes(b"same")
     (root / "c.txt").write_bytes(b"other")
     sources, _ = discover_sources(root)
-    assert sources[0].digest == sources[1].digest != sources[2].digest
+    assert sources[0].sha256 == sources[1].sha256 != sources[2].sha256
 
 
 def test_sources_sort_by_path_component_not_by_string(tmp_path):

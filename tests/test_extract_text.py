@@ -23,7 +23,7 @@ SEED_GOLD = Path(__file__).resolve().parent / "fixtures" / "real" / "ettoday-cri
 
 
 def _source(path: Path, data: bytes) -> Source:
-    return Source(path=path, rel=path.name, kind="text", digest=hashlib.sha256(data).hexdigest(), data=data)
+    return Source(path=path, rel=path.name, kind="text", sha256=hashlib.sha256(data).hexdigest(), data=data)
 
 
 def _char_f1(pred: str, gold: str) -> float:

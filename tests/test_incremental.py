@@ -10,7 +10,7 @@ import pytest
 
 import generator.pipeline as pipeline
 import generator.incremental.workers as workers
-from generator.articles.process import digest_source
+from generator.articles.process import process_source
 from generator.errors import failure_reason
 
 
@@ -18,13 +18,13 @@ from generator.errors import failure_reason
 def counted(monkeypatch):
     """Count calls to the per-article work (it runs in this process for small batches)."""
     calls: list[str] = []
-    real = pipeline.digest_source
+    real = pipeline.process_source
 
     def counting(source, rules):
         calls.append(source.rel)
         return real(source, rules)
 
-    monkeypatch.setattr(pipeline, "digest_source", counting)
+    monkeypatch.setattr(pipeline, "process_source", counting)
     return calls
 
 
@@ -172,9 +172,9 @@ def test_parallel_results_equal_serial(site, monkeypatch):
     sources = sources + broken
     rules = site.config().topics
     monkeypatch.setattr(workers, "MIN_PARALLEL", 10**9)
-    serial = list(workers.digest_sources(sources, rules, digest_source))
+    serial = list(workers.run_sources(sources, rules, process_source))
     monkeypatch.setattr(workers, "MIN_PARALLEL", 0)
-    parallel = list(workers.digest_sources(sources, rules, digest_source))
+    parallel = list(workers.run_sources(sources, rules, process_source))
     assert parallel[:-2] == serial[:-2]  # same records, in input order
     for p, s in zip(parallel[-2:], serial[-2:]):  # failures come back as the same one-line reason
         assert isinstance(p, Exception) and isinstance(s, Exception)
@@ -193,10 +193,10 @@ def test_a_dying_worker_falls_back_to_serial(site, monkeypatch):
     def dies_in_a_worker(source, rules):
         if os.getpid() != parent and source.rel == "pension-reform.md":
             os._exit(1)  # as if killed by the kernel
-        return digest_source(source, rules)
+        return process_source(source, rules)
 
     monkeypatch.setattr(workers, "MIN_PARALLEL", 0)
-    results = list(workers.digest_sources(sources, site.config().topics, dies_in_a_worker))
+    results = list(workers.run_sources(sources, site.config().topics, dies_in_a_worker))
     assert [r.article.source for r in results] == [s.rel for s in sources]
 
 
@@ -204,7 +204,7 @@ def replace_data(source, rel: str, data: bytes):
     import hashlib
     from dataclasses import replace
 
-    return replace(source, rel=rel, data=data, digest=hashlib.sha256(data).hexdigest())
+    return replace(source, rel=rel, data=data, sha256=hashlib.sha256(data).hexdigest())
 
 
 def test_parallel_build_writes_the_same_bytes(tmp_path, monkeypatch):
@@ -234,7 +234,7 @@ def slow(source, rules):
 
 workers.MIN_PARALLEL = 0
 sources = [Source(Path(f"{i}.md"), f"{i}.md", "markdown", str(i), b"x") for i in range(4)]
-list(workers.digest_sources(sources, (), slow))
+list(workers.run_sources(sources, (), slow))
 """
 
 
@@ -276,11 +276,11 @@ def test_heads_keep_a_record_without_its_text(tmp_path, signature):
     from dataclasses import replace
 
     from generator.incremental.cache import Heads
-    from generator.records import Article, Block, Digested, Summary
+    from generator.records import Article, Block, Processed, Summary
 
-    article = Article(source="a.md", digest="d1", title="稀土", published="2025-10-21", author=None, site_name="S",
+    article = Article(source="a.md", sha256="d1", title="稀土", published="2025-10-21", author=None, site_name="S",
                       url=None, language="zh-Hant", tags=("t",), blocks=(Block("paragraph", "正文。"),))
-    item = Digested(article=article, summary=Summary("摘要。", ("要點",), "zh-Hant"), topics=("rare-earths",),
+    item = Processed(article=article, summary=Summary("摘要。", ("要點",), "zh-Hant"), topics=("rare-earths",),
                     sources=("a.md",), signature=signature, saved_ns=7, rules="r", minutes=2)
     Heads(tmp_path, "fp").save({"d1": item, "d2": replace(item, minutes=0)})  # no reading time: not kept
     heads = Heads(tmp_path, "fp")
@@ -295,11 +295,11 @@ def test_heads_file_is_written_as_one_sorted_json_document(tmp_path):
     from dataclasses import replace
 
     from generator.incremental.cache import HEADS_VERSION, Heads, encode_head
-    from generator.records import Article, Digested, Summary
+    from generator.records import Article, Processed, Summary
 
-    article = Article(source="a.md", digest="d", title="AUKUS", published=None, author=None, site_name=None,
+    article = Article(source="a.md", sha256="d", title="AUKUS", published=None, author=None, site_name=None,
                       url=None, language="en", tags=(), blocks=())
-    items = {f"d{n}": Digested(article=replace(article, title=f"AUKUS {n} «»"), summary=Summary("S.", (), "en"),
+    items = {f"d{n}": Processed(article=replace(article, title=f"AUKUS {n} «»"), summary=Summary("S.", (), "en"),
                                topics=("aukus",), sources=(f"{n}.md",), signature=(n, 2**31), rules="r", minutes=1)
              for n in (3, 1, 2)}
     Heads(tmp_path, "fp").save(items)
@@ -321,11 +321,11 @@ def test_heads_read_and_kept_are_copied_not_encoded_again(tmp_path, monkeypatch)
 
     from generator.incremental import cache
     from generator.incremental.cache import Heads
-    from generator.records import Article, Digested, Summary
+    from generator.records import Article, Processed, Summary
 
-    article = Article(source="a.md", digest="d", title="美中", published=None, author=None, site_name=None,
+    article = Article(source="a.md", sha256="d", title="美中", published=None, author=None, site_name=None,
                       url=None, language="zh-Hant", tags=(), blocks=())
-    items = {f"d{n}": Digested(article=replace(article, title=f"美中 {n} \u2028«»"), summary=Summary("S.", (), "en"),
+    items = {f"d{n}": Processed(article=replace(article, title=f"美中 {n} \u2028«»"), summary=Summary("S.", (), "en"),
                                topics=("us-china",), sources=(f"{n}.md",), signature=(n, 2**31), rules="r", minutes=1)
              for n in range(6)}
     Heads(tmp_path, "fp").save(items)
@@ -351,13 +351,13 @@ def test_a_record_is_encoded_as_asdict_would_and_decodes_back(tmp_path):
     from dataclasses import asdict, replace
 
     from generator.incremental.cache import Cache, decode, encode
-    from generator.records import Article, Block, Digested, Summary
+    from generator.records import Article, Block, Processed, Summary
 
-    article = Article(source="a.html", digest="d", title="稀土 «AUKUS»", published="2025-10-21T08:00:00+08:00",
+    article = Article(source="a.html", sha256="d", title="稀土 «AUKUS»", published="2025-10-21T08:00:00+08:00",
                       author="記者", site_name="S", url="https://example.com/a", language="zh-Hant", section="國際",
                       tags=("稀土", "美中"), captions=("圖／路透",),
                       blocks=(Block("heading", "標題"), Block("paragraph", "正文。")))
-    item = Digested(article=article, summary=Summary("摘要。", ("要點一", "要點二"), "zh-Hant"),
+    item = Processed(article=article, summary=Summary("摘要。", ("要點一", "要點二"), "zh-Hant"),
                     topics=("rare-earths", "us-china"), sources=("a.html", "a.txt"), signature=(90, 1, 2**32 - 1),
                     saved_ns=7, rules="r", minutes=3)
     assert json.dumps(encode(item), sort_keys=True) == json.dumps(asdict(item), sort_keys=True)
@@ -412,11 +412,11 @@ def test_heads_file_read_head_by_head_survives_damage(tmp_path, caplog):
     from dataclasses import replace
 
     from generator.incremental.cache import HEADS_VERSION, Heads
-    from generator.records import Article, Digested, Summary
+    from generator.records import Article, Processed, Summary
 
-    article = Article(source="a.md", digest="d", title="AUKUS", published=None, author=None, site_name=None,
+    article = Article(source="a.md", sha256="d", title="AUKUS", published=None, author=None, site_name=None,
                       url=None, language="en", tags=(), blocks=())
-    items = {f"d{n}": Digested(article=replace(article, title=f"T{n}"), summary=Summary("S.", (), "en"),
+    items = {f"d{n}": Processed(article=replace(article, title=f"T{n}"), summary=Summary("S.", (), "en"),
                                topics=(), sources=(f"{n}.md",), signature=(n,), rules="r", minutes=1) for n in range(3)}
     Heads(tmp_path, "fp").save(items)
     path = next(tmp_path.glob("heads-*.json"))

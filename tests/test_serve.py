@@ -256,7 +256,7 @@ Rebuilder(repo / "site.toml", None, Broadcaster()).warm_up(config)
 modules, caches = loaded_once()
 assert "generator.articles.lang.common_words" in caches
 for path in sys.argv[2:]:
-    item = pipeline.digest_source(read_source(Path(path), Path(path).parent), config.topics)
+    item = pipeline.process_source(read_source(Path(path), Path(path).parent), config.topics)
     assert item.signature, path  # long enough for a near-duplicate signature: datasketch is used
 now, after = loaded_once()
 print(sorted(now - modules), {k: v for k, v in after.items() if v != caches.get(k)})

@@ -362,8 +362,8 @@ def test_a_topic_alias_change_reassigns_topics_without_extracting_again(site, mo
     fill(site)
     site.build()
     extracted: list[str] = []
-    real = pipeline.digest_source
-    monkeypatch.setattr(pipeline, "digest_source", lambda s, r: extracted.append(s.rel) or real(s, r))
+    real = pipeline.process_source
+    monkeypatch.setattr(pipeline, "process_source", lambda s, r: extracted.append(s.rel) or real(s, r))
     if parallel:
         monkeypatch.setattr(workers, "MIN_PARALLEL", 0)
         monkeypatch.setattr(workers, "worker_count", lambda: 2)

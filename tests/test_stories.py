@@ -45,7 +45,7 @@ GOLD = {"a-en": "A", "a-hant": "A", "a-hans": "A", "b-en": "B", "b-hans": "B", "
 
 def article(key: str) -> Article:
     language, published, title, *paragraphs = ARTICLES[key]
-    return Article(source=key, digest="", title=title, published=published, author=None, site_name=None, url=None,
+    return Article(source=key, sha256="", title=title, published=published, author=None, site_name=None, url=None,
                    language=language, blocks=tuple(Block("paragraph", p) for p in paragraphs))
 
 
@@ -126,7 +126,7 @@ def test_grouping_is_deterministic_in_any_input_order(items, params):
 
 def test_an_undated_article_is_a_story_of_its_own(params):
     language, _, title, *paragraphs = ARTICLES["a-en"]
-    undated = Article(source="u", digest="", title=title, published=None, author=None, site_name=None, url=None,
+    undated = Article(source="u", sha256="", title=title, published=None, author=None, site_name=None, url=None,
                       language=language, blocks=tuple(Block("paragraph", p) for p in paragraphs))
     items = [StoryItem("u", story_features(undated)), StoryItem("a-en", story_features(article("a-en")))]
     stories = group_stories(items, params)

@@ -5,7 +5,7 @@ from dataclasses import replace
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from generator.records import Article, Block, Digested, Summary
+from generator.records import Article, Block, Processed, Summary
 from generator.site.summaries import load_summaries, mint_id, read_summary, remember_summaries, sync_one, sync_summary_files
 
 
@@ -15,10 +15,10 @@ def sync_summaries(folder, items):
     return entries, warnings
 
 
-def item(source="a.txt", title="Rare earth deal signed", digest="d1", text="Body text.", url=None):
-    article = Article(source=source, digest=digest, title=title, published="2025-10-21", author=None,
+def item(source="a.txt", title="Rare earth deal signed", sha256="d1", text="Body text.", url=None):
+    article = Article(source=source, sha256=sha256, title=title, published="2025-10-21", author=None,
                       site_name="Site", url=url, language="en", blocks=(Block("paragraph", text),))
-    return Digested(article, Summary(text, ("Point one.",), "en"), ("rare-earths",), (source,))
+    return Processed(article, Summary(text, ("Point one.",), "en"), ("rare-earths",), (source,))
 
 
 def test_generated_file_then_unchanged_on_second_sync(tmp_path):
@@ -35,7 +35,7 @@ def test_generated_file_then_unchanged_on_second_sync(tmp_path):
 
 def test_changed_article_regenerates_an_unedited_summary(tmp_path):
     sync_summaries(tmp_path, [item()])
-    entries, _ = sync_summaries(tmp_path, [item(digest="d2", text="New body.")])
+    entries, _ = sync_summaries(tmp_path, [item(sha256="d2", text="New body.")])
     assert entries[0].summary == "New body."
 
 
@@ -44,13 +44,13 @@ def test_hand_edit_is_kept_and_shown_even_when_the_article_changes(tmp_path):
     path = tmp_path / "rare-earth-deal-signed.md"
     path.write_text(path.read_text(encoding="utf-8").replace("Body text.", "My own words."), encoding="utf-8")
     edited = path.read_text(encoding="utf-8")
-    entries, _ = sync_summaries(tmp_path, [item(digest="d2", text="New body.")])
+    entries, _ = sync_summaries(tmp_path, [item(sha256="d2", text="New body.")])
     assert path.read_text(encoding="utf-8") == edited
     assert entries[0].summary == "My own words." and entries[0].edited
 
 
 def test_deleted_article_removes_generated_but_keeps_edited(tmp_path):
-    sync_summaries(tmp_path, [item(), item(source="b.txt", title="Other story", digest="d9")])
+    sync_summaries(tmp_path, [item(), item(source="b.txt", title="Other story", sha256="d9")])
     edited = tmp_path / "other-story.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nA note.\n", encoding="utf-8")
     entries, warnings = sync_summaries(tmp_path, [])
@@ -70,7 +70,7 @@ def test_rename_keeps_slug_and_id(tmp_path):
 
 
 def test_same_title_gets_distinct_slugs(tmp_path):
-    entries, _ = sync_summaries(tmp_path, [item(), item(source="b.txt", digest="d2", url="https://x.org/2")])
+    entries, _ = sync_summaries(tmp_path, [item(), item(source="b.txt", sha256="d2", url="https://x.org/2")])
     assert [e.slug for e in entries] == ["rare-earth-deal-signed", "rare-earth-deal-signed-2"]
     assert entries[0].id != entries[1].id
 

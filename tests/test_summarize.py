@@ -9,7 +9,7 @@ from generator.articles.summarize import summarize_article
 
 def make_article(paragraphs, language, title=""):
     return Article(
-        source="t.txt", digest="0", title=title, published=None, author=None, site_name=None,
+        source="t.txt", sha256="0", title=title, published=None, author=None, site_name=None,
         url=None, language=language, blocks=tuple(Block("paragraph", p) for p in paragraphs),
     )
 

@@ -28,7 +28,7 @@ def rules():
 
 
 def article(title: str, *paragraphs: str, language: str = "en") -> Article:
-    return Article(source="t.txt", digest="", title=title, published=None, author=None, site_name=None,
+    return Article(source="t.txt", sha256="", title=title, published=None, author=None, site_name=None,
                    url=None, language=language, blocks=tuple(Block("paragraph", p) for p in paragraphs))
 
 

@@ -90,16 +90,16 @@ def read_source(path: Path, root: Path, known: list | None = None, rel: str | No
         if size > limit:
             return f"too large ({size // _MIB} MiB; the limit for {kind} files is {limit // _MIB} MiB)"
         if known is not None and known[:3] == file_version(st) and size > 0:
-            return Source(path=path, rel=rel, kind=kind, digest=known[3], data=None, mtime_ns=st.st_mtime_ns,
+            return Source(path=path, rel=rel, kind=kind, sha256=known[3], data=None, mtime_ns=st.st_mtime_ns,
                           stat=tuple(file_version(st)))
-        digest, blank = _hash(path)
+        sha256, blank = _hash(path)
     except OSError as exc:
         return f"cannot read: {exc.strerror or exc}"
     if blank:
         return "empty file"
     # The bytes are not kept: a cold build of thousands of pages would hold them all at once. The
-    # worker that extracts the file reads it again (Source.read checks the digest).
-    return Source(path=path, rel=rel, kind=kind, digest=digest, data=None,
+    # worker that extracts the file reads it again (Source.read checks the sha256).
+    return Source(path=path, rel=rel, kind=kind, sha256=sha256, data=None,
                   mtime_ns=st.st_mtime_ns, stat=tuple(file_version(st)))
 
 
@@ -117,7 +117,7 @@ def _hash(path: Path) -> tuple[str, bool]:
 
 def stat_key(source: Source) -> list:
     """What the build state remembers of a source: [size, mtime_ns, inode, digest]."""
-    return [*source.stat, source.digest]
+    return [*source.stat, source.sha256]
 
 
 def discover_sources(root: Path, known: dict | None = None) -> tuple[list[Source], list[tuple[str, str]]]:

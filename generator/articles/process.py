@@ -1,4 +1,4 @@
-"""digest_source(source, rules) -> Digested: everything the generator makes of one saved file.
+"""process_source(source, rules) -> Processed: everything the generator makes of one saved file.
 
 The per-article work (extract, summarize, classify, the near-duplicate signature, reading time), a
 pure function of the file's bytes and the topic rules: what the cache keeps (cache.py), keyed by
@@ -14,7 +14,7 @@ from generator.articles.classify import classify_article
 from generator.articles.dedupe import body_signature
 from generator.articles.extract import extract_article
 from generator.articles.lang import reading_minutes
-from generator.records import Digested, Source
+from generator.records import Processed, Source
 from generator.articles.summarize import summarize_article
 
 _LAST_RULES: tuple[tuple, str] | None = None
@@ -31,17 +31,17 @@ def rules_key(rules: tuple) -> str:
     return key
 
 
-def digest_source(source: Source, rules: tuple) -> Digested:
+def process_source(source: Source, rules: tuple) -> Processed:
     """Everything the generator makes of one saved file: extract, summarize, classify."""
     article = extract_article(source)
     summary = summarize_article(article)
     topics = tuple(s.slug for s in classify_article(article, rules) if s.assigned)
-    return Digested(article=article, summary=summary, topics=topics, sources=(source.rel,),
+    return Processed(article=article, summary=summary, topics=topics, sources=(source.rel,),
                     signature=body_signature(article), rules=rules_key(rules),
                     minutes=reading_minutes(article.text))
 
 
-def reclassify(item: Digested, rules: tuple) -> Digested:
+def reclassify(item: Processed, rules: tuple) -> Processed:
     """A cached record under changed topic rules: only its topics are assigned again."""
     topics = tuple(s.slug for s in classify_article(item.article, rules) if s.assigned)
     return replace(item, topics=topics, rules=rules_key(rules))

@@ -27,11 +27,11 @@ from typing import Iterable, Iterator
 
 from generator.incremental.files import write_bytes_atomic
 from generator.incremental.fingerprint import code_fingerprint
-from generator.records import Article, Block, Digested, Summary
+from generator.records import Article, Block, Processed, Summary
 
 log = logging.getLogger(__name__)
 # Bump when the cached record layout changes.
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 # Lead images, by the hash of their bytes, beside the records (cache_dir/images/; the site serves
 # them under the same name).
 IMAGES_DIR = "images"
@@ -44,7 +44,7 @@ def records_fingerprint() -> str:
     return hashlib.sha256(f"v{CACHE_VERSION}\n{code_fingerprint('articles.process', 'incremental.cache')}".encode()).hexdigest()
 
 
-def _data(item: Digested, blocks: bool, skip: tuple[str, ...] = ()) -> dict:
+def _data(item: Processed, blocks: bool, skip: tuple[str, ...] = ()) -> dict:
     """A record as JSON data, built field by field (asdict deep-copies every string and number:
     1.5 ms a record, and 12 s a build at 10,000 for the heads' signatures); the signature is left
     to the caller."""
@@ -56,14 +56,14 @@ def _data(item: Digested, blocks: bool, skip: tuple[str, ...] = ()) -> dict:
     return data
 
 
-def encode(item: Digested) -> dict:
+def encode(item: Processed) -> dict:
     """The whole record as JSON data: what dataclasses.asdict gives (tested)."""
     data = _data(item, blocks=True)
     data["signature"] = list(item.signature)
     return data
 
 
-def encode_head(item: Digested) -> dict:
+def encode_head(item: Processed) -> dict:
     """The record without the article's text (blocks), as JSON data; see the module docstring."""
     data = _data(item, blocks=False, skip=("saved_ns",))
     data["signature"] = _pack(item.signature)
@@ -98,13 +98,13 @@ def _plain(value):
     return list(value) if isinstance(value, tuple) else value
 
 
-def decode(data: dict) -> Digested:
+def decode(data: dict) -> Processed:
     a = dict(data["article"])
     a["blocks"] = tuple(Block(**b) for b in a["blocks"])
     a["tags"], a["captions"] = tuple(a["tags"]), tuple(a["captions"])
     s = dict(data["summary"])
     s["key_points"] = tuple(s["key_points"])
-    return Digested(article=Article(**a), summary=Summary(**s), topics=tuple(data["topics"]),
+    return Processed(article=Article(**a), summary=Summary(**s), topics=tuple(data["topics"]),
                     sources=tuple(data["sources"]), signature=_signature(data.get("signature", ())), rules=data.get("rules", ""),
                     minutes=data.get("minutes", 0))
 
@@ -113,13 +113,13 @@ HEADS_VERSION = 4  # 4: one head a line
 
 
 class Heads:
-    """The heads file of one fingerprint: digest -> record without text (Digested with no blocks)."""
+    """The heads file of one fingerprint: digest -> record without text (Processed with no blocks)."""
 
     def __init__(self, folder: Path, fingerprint: str):
         self.path = Path(folder) / f"heads-{fingerprint[:32]}.json"
         self.folder = Path(folder)
-        self._raw: dict[str, Digested | Exception] = {}  # read, not yet served (an error: damaged)
-        self._served: dict[str, Digested] = {}  # what get() returned, by digest (popped from _raw)
+        self._raw: dict[str, Processed | Exception] = {}  # read, not yet served (an error: damaged)
+        self._served: dict[str, Processed] = {}  # what get() returned, by digest (popped from _raw)
         self._read = False
         self.replaced = False  # save() removed the heads file of another fingerprint (other code)
 
@@ -133,7 +133,7 @@ class Heads:
         except (OSError, ValueError, AttributeError, TypeError, IndexError) as exc:
             log.warning("%s: unreadable, reading the full records instead (%s)", self.path, exc)
 
-    def get(self, digest: str) -> Digested | None:
+    def get(self, digest: str) -> Processed | None:
         if not self._read:
             self._load()
         item = self._raw.pop(digest, None)
@@ -144,12 +144,12 @@ class Heads:
             self._served[digest] = item
         return item
 
-    def note(self, digest: str, item: Digested) -> None:
+    def note(self, digest: str, item: Processed) -> None:
         """An item this process kept in memory since it last read or wrote this file (digest
         serve): as good as read from it, so an unchanged set of items does not rewrite the file."""
         self._served[digest] = item
 
-    def save(self, items: dict[str, Digested]) -> None:
+    def save(self, items: dict[str, Processed]) -> None:
         """Keep the heads of exactly these items (digest -> record); an item without a reading time
         is left out (its text would be needed). Written only when it differs; old files removed."""
         if not self._read:
@@ -175,21 +175,21 @@ class Heads:
             log.warning("%s: cannot write (%s); the next build reads the full records", self.path, exc)
 
 
-def _decode_head(data) -> Digested | Exception:
+def _decode_head(data) -> Processed | Exception:
     try:
         return decode(dict(data, signature=_unpack(data["signature"])))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         return exc
 
 
-def _read_heads(lines) -> dict[str, Digested | Exception]:
+def _read_heads(lines) -> dict[str, Processed | Exception]:
     """The heads file (its lines) as records, each decoded as soon as its line is read: neither the
     file's text nor its JSON data is ever held whole beside the records (their peak at 10,000
     articles: 70 MiB). A file of another layout or version gives nothing."""
     it = iter(lines)
     if next(it, "") != '{"heads":{\n':
         raise ValueError("not a heads file")
-    heads: dict[str, Digested | Exception] = {}
+    heads: dict[str, Processed | Exception] = {}
     for line in it:
         if line.startswith("}"):
             tail = json.loads("{" + line[2:]) if line.startswith("},") else {}
@@ -228,7 +228,7 @@ def _head_lines(path: Path | None) -> Iterator[Iterator[tuple[str, str]]]:
         yield heads(lines)
 
 
-def _write_heads(out, items: dict[str, Digested], old: Iterator[tuple[str, str]] = iter(()),
+def _write_heads(out, items: dict[str, Processed], old: Iterator[tuple[str, str]] = iter(()),
                  reuse: set[str] = frozenset()) -> None:
     """The heads file: JSON with one head a line (JSON strings hold no raw line breaks), sorted by
     digest, written one head at a time (never the whole file's JSON data or text at once).
@@ -256,8 +256,8 @@ def _write_heads(out, items: dict[str, Digested], old: Iterator[tuple[str, str]]
 
 # The dev server's builds keep what they read or made in memory too, so a save re-reads nothing
 # but the changed file. Keyed like the files (digest + fingerprint).
-_MEMORY: dict[str, Digested] = {}
-_HEADS_MEMORY: dict[str, Digested] = {}  # records without text (Heads), for process_sources only
+_MEMORY: dict[str, Processed] = {}
+_HEADS_MEMORY: dict[str, Processed] = {}  # records without text (Heads), for process_sources only
 
 
 class Cache:
@@ -270,7 +270,7 @@ class Cache:
         key = hashlib.sha256(f"{digest}:{self.fingerprint}".encode()).hexdigest()
         return self.folder / key[:2] / f"{key}.json"
 
-    def remembered(self, digest: str) -> Digested | None:
+    def remembered(self, digest: str) -> Processed | None:
         """The record, or head, this process keeps in memory (digest serve), else None."""
         if not self.remember:
             return None
@@ -288,12 +288,12 @@ class Cache:
             _HEADS_MEMORY.pop(name, None)
         return len(gone)
 
-    def remember_head(self, digest: str, item: Digested) -> None:
+    def remember_head(self, digest: str, item: Processed) -> None:
         """Keep a head in memory (digest serve); get() never returns it: it has no text."""
         if self.remember:
             _HEADS_MEMORY[self._path(digest).name] = item
 
-    def get(self, digest: str) -> Digested | None:
+    def get(self, digest: str) -> Processed | None:
         path = self._path(digest)
         if self.remember and path.name in _MEMORY:
             return _MEMORY[path.name]
@@ -320,7 +320,7 @@ class Cache:
                 removed += 1
         return removed
 
-    def put(self, digest: str, item: Digested) -> Digested:
+    def put(self, digest: str, item: Processed) -> Processed:
         """Keep the record; returns it as kept: a lead image it carries as a data URI is stored once in
         images/ under the hash of its bytes (the name is what the record, the summary and the site
         keep; the bytes never travel in a record or the heads file)."""
@@ -336,7 +336,7 @@ class Cache:
             log.warning("%s: cannot write cache (%s); continuing without it", self.folder, exc)
         return item
 
-    def store_image(self, item: Digested) -> Digested:
+    def store_image(self, item: Processed) -> Processed:
         image = item.article.image
         if not image or not image.startswith("data:"):
             return item

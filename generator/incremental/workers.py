@@ -1,6 +1,6 @@
-"""Per-article work spread over the cores: Sources -> (Digested | Exception), in input order.
+"""Per-article work spread over the cores: Sources -> (Processed | Exception), in input order.
 
-`digest_source` is a pure function of the Source and the topic rules, so a process pool gives the
+`process_source` is a pure function of the Source and the topic rules, so a process pool gives the
 same results as a loop. Small batches stay in this process: starting workers costs more than it
 saves. A worker never raises: each item comes back as its result or its exception, so the caller
 keeps skipping bad files one by one, as in a serial build.
@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterator
 
 from generator.errors import DigestError, failure_reason
-from generator.records import Digested, Source
+from generator.records import Processed, Source
 
 log = logging.getLogger(__name__)
 # Measured: a process pays ~1 s of one-off initialisation on its first articles (imports, the
@@ -35,7 +35,7 @@ MAX_CHUNK = 16
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-# The per-article function a pool's workers run (digest_sources' `work`), set in each worker by the
+# The per-article function a pool's workers run (run_sources' `work`), set in each worker by the
 # pool's initializer: with fork it is the parent's object as it is (a test's counting wrapper too),
 # with forkserver it is pickled by name. It lives only in the workers, which end with their pool.
 _WORK: Callable | None = None
@@ -47,7 +47,7 @@ def _start(parent: int | None, work: Callable) -> None:
     _die_with_parent(parent)
 
 
-def _digest_one(source: Source, rules: tuple, work: Callable | None = None) -> Digested | Exception:
+def _digest_one(source: Source, rules: tuple, work: Callable | None = None) -> Processed | Exception:
     try:
         return (work or _WORK)(source, rules)
     except Exception as exc:  # one bad file never stops the build
@@ -73,7 +73,7 @@ def _portable(exc: Exception) -> Exception:
     return WorkerFailure(failure_reason(exc))
 
 
-def _digest_in_worker(source: Source, rules: tuple) -> Digested | Exception:
+def _digest_in_worker(source: Source, rules: tuple) -> Processed | Exception:
     result = _digest_one(source, rules)
     return _portable(result) if isinstance(result, Exception) else result
 
@@ -156,9 +156,9 @@ def stop_clean_server(context) -> None:
             pass
 
 
-def digest_sources(sources: list[Source], rules: tuple, work: Callable, clean: bool = False
-                   ) -> Iterator[Digested | Exception]:
-    """`work(source, rules)` for each source (the per-article work, articles.process.digest_source),
+def run_sources(sources: list[Source], rules: tuple, work: Callable, clean: bool = False
+                   ) -> Iterator[Processed | Exception]:
+    """`work(source, rules)` for each source (the per-article work, articles.process.process_source),
     yielding results in input order (a result or the exception raised).
 
     `clean`: even one article goes to a worker started from a clean process (clean_context), so
@@ -187,11 +187,11 @@ def digest_sources(sources: list[Source], rules: tuple, work: Callable, clean: b
             stop_clean_server(context)
 
 
-def _classify_chunk(items: list[Digested], rules: tuple, work: Callable) -> list[Digested]:
+def _classify_chunk(items: list[Processed], rules: tuple, work: Callable) -> list[Processed]:
     return [work(item, rules) for item in items]
 
 
-def classify_items(items: list[Digested], rules: tuple, work: Callable) -> list[Digested]:
+def classify_items(items: list[Processed], rules: tuple, work: Callable) -> list[Processed]:
     """`work(item, rules)` (articles.process.reclassify: topics assigned again under changed rules)
     for each item, in input order; a fork pool for large batches."""
     return map_in_forks(_classify_chunk, items, MIN_PARALLEL * 4, rules, work)[0]

@@ -92,5 +92,5 @@ def extract_bytes(data: bytes, rel: str, kind: str) -> Article:
     """What the build's extractor makes of these bytes, as if saved at `rel`."""
     from pathlib import Path
 
-    source = Source(path=Path(rel), rel=rel, kind=kind, digest=hashlib.sha256(data).hexdigest(), data=data)
+    source = Source(path=Path(rel), rel=rel, kind=kind, sha256=hashlib.sha256(data).hexdigest(), data=data)
     return extract_article(source)

@@ -18,7 +18,7 @@ from typing import Callable
 
 from generator.articles.discover import read_source
 from generator.articles.lang import reading_minutes
-from generator.articles.process import digest_source, reclassify, rules_key
+from generator.articles.process import process_source, reclassify, rules_key
 from generator.config import SiteConfig
 from generator.errors import DigestError
 from generator.incremental.cache import Cache, records_fingerprint
@@ -105,13 +105,13 @@ def render_edited_first(config: SiteConfig, paths: list[Path], summary_of: dict)
         source = read_source(path, root)
         if not isinstance(source, Source):
             continue
-        item = cache.get(source.digest)
+        item = cache.get(source.sha256)
         try:
             if item is None:
-                item = cache.put(source.digest, digest_source(source, config.topics))
+                item = cache.put(source.sha256, process_source(source, config.topics))
             elif item.rules != rules:
                 item = reclassify(item, config.topics)
-                cache.put(source.digest, item)
+                cache.put(source.sha256, item)
         except Exception:  # the full build reports it
             log.debug("%s: left to the full build", rel, exc_info=True)
             continue

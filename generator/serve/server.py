@@ -23,7 +23,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.articles.process import digest_source
+from generator.articles.process import process_source
 from generator.serve import rebuild
 from generator.articles.classify.text import COMPOUND_MIN_FREQ
 from generator.config import SiteConfig, load_config
@@ -297,9 +297,9 @@ class Rebuilder:
                 log.debug("warm-up of the templates failed", exc_info=True)
             for n, (kind, data) in enumerate(WARM_UP):
                 source = Source(path=Path(f"warm-up-{n}"), rel=f"warm-up-{n}", kind=kind,
-                                digest=hashlib.sha256(data).hexdigest(), data=data)
+                                sha256=hashlib.sha256(data).hexdigest(), data=data)
                 try:
-                    digest_source(source, rules)
+                    process_source(source, rules)
                 except Exception:  # only a head start; a real build reports real problems
                     log.debug("warm-up failed", exc_info=True)
             # Read only when a long Chinese token meets a short alias, which no warm-up text is

@@ -85,7 +85,7 @@ def extract_article(source: Source) -> Article:
     body = "\n\n".join(b.text for b in doc.blocks)
     return Article(
         source=source.rel,
-        digest=source.digest,
+        sha256=source.sha256,
         title=title,
         published=doc.published,
         saved=doc.saved,
