@@ -42,6 +42,7 @@ class SiteConfig:
     # from (the build state's signature uses it, so a no-op check need not parse the topic rules)
     source: str = ""
     sources: tuple = ()  # tuple[ingest.sources.FeedSource, ...]: [[sources]], the feeds `digest collect` follows
+    entities: tuple = ()  # tuple[classify.Entity, ...]: [entities], the names the story stage also looks for
 
     @property
     def base_path(self) -> str:
@@ -209,11 +210,14 @@ def load_config(path: Path, base_url: str | None = None, topics: bool = True) ->
         data.setdefault("site", {})["base_url"] = base_url
     sec = {name: _check_section(name, data.get(name, {}), problems) for name in SCHEMA}
     rules: tuple = ()
+    entities: tuple = ()
     if topics:
         from generator.articles.classify import parse_topics
+        from generator.articles.classify.entities import parse_entities
 
         rules, topic_problems = parse_topics(data.get("topics", []), "topics", data.get("entities"))
         problems.extend(topic_problems)
+        entities = tuple(parse_entities(data.get("entities"))[0].values())  # its problems: parse_topics's
     if problems:
         raise ConfigError(str(path), problems)
     root = path.parent
@@ -240,4 +244,5 @@ def load_config(path: Path, base_url: str | None = None, topics: bool = True) ->
         zones={**DEFAULT_ZONES, **sec["dates"]["zones"]},
         zone=sec["dates"]["zone"],
         sources=sources,
+        entities=entities,
     )

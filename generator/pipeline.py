@@ -25,8 +25,12 @@ from generator.site.render import load_labels, plan_site
 from generator.site.search import INDEX_DIR, index_search_cached, index_unchanged, plan_shards, search_language, shard_keys
 from generator.incremental.state import INPUTS, RACY_NS, BuildState, final_signature, load_state, save_state, signatures
 from generator.site.summaries import remember_summaries, sync_summary_files
-from generator.incremental.workers import classify_items, run_sources
+from generator.incremental.workers import classify_items, run_each, run_sources
 from generator.site.write import Removals, WriteReport, recover_output, write_site
+from generator.incremental.storystore import StoryStore, store_key
+from generator.stories import default_params
+from generator.stories.combine import make_stories
+from generator.stories.stage import _lexicon, analyse, assign_build
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +158,7 @@ def build(config: SiteConfig) -> BuildReport:
                          skipped=found.skipped, warnings=problems + found.warnings + synced.warnings)
     sources, found = found.sources, None  # the records are not needed past here: freed before rendering
     summaries_signature = signatures(config, ("summaries",))[0]["summaries"]
-    output = plan_output(config, synced.entries, old, PageCache(config.cache_dir / "pages"))
+    output = plan_output(config, synced, old, PageCache(config.cache_dir / "pages"))
 
     def remember() -> None:
         signature = "" if synced.learned else final_signature(config, before, summaries_signature)
@@ -189,18 +193,65 @@ def read_articles(config: SiteConfig, old, remember: bool = False) -> Found:
 
 @dataclass(frozen=True)
 class Synced:
-    """The summary files as they now stand and the entries the site shows from them."""
+    """The summary files as they now stand, the entries the site shows from them, and the stories
+    those entries report."""
 
     entries: list
     kept: list  # StoredSummary of every summary file, for the build state
     warnings: list
     learned: bool  # the person's topic corrections changed: the next build is no no-op
+    stories: list  # records.Story of every story of two articles or more
 
 
-def sync_summaries(config: SiteConfig, items: list, old) -> Synced:
-    entries, warnings, kept = sync_summary_files(config.summaries_dir, items, old.summaries)
+def sync_summaries(config: SiteConfig, items: list, old, remember: bool = False) -> Synced:
+    # each article's story features and figures, computed once; in a clean worker beside many
+    # records, as extraction is (CLEAN_FROM)
+    analysis = StoryAnalysis(config, clean=not remember and len(items) >= CLEAN_FROM)
+    entries, warnings, kept = sync_summary_files(config.summaries_dir, items, old.summaries,
+                                                 assign=analysis.assign)
     entries = attribute_entries(entries, config.outlets, config.zones, config.language)
-    return Synced(entries, kept, warnings, learn_from_edits(config, kept))
+    stories = make_stories(entries, analysis.figures(entries), config.language, [t.slug for t in config.topics])
+    analysis.save({item.article.sha256 for item in items})
+    return Synced(entries, kept, warnings, learn_from_edits(config, kept), stories)
+
+
+class StoryAnalysis:
+    """What the story stage knows of each article (stories.stage.analyse: its features and key
+    figures), from the story store, else computed from the article's full record in the record
+    cache: here, or (`clean`) in worker processes started clean."""
+
+    def __init__(self, config: SiteConfig, clean: bool = False):
+        self.entities, self.clean = config.entities, clean
+        self.store = StoryStore(config.cache_dir, store_key(repr(config.entities)))
+        self.records = Cache(config.cache_dir, records_fingerprint())
+
+    def _of(self, shas: list[str]) -> dict[str, tuple]:
+        found = {sha: self.store.get(sha) for sha in dict.fromkeys(shas)}
+        missing = [sha for sha, f in found.items() if f is None]
+        articles = {sha: item.article for sha in missing if (item := self.records.get(sha)) is not None}
+        results = run_each(analyse, list(articles.values()), (self.entities,), self.clean, ("generator.stories.stage",))
+        for sha, result in zip(articles, results):
+            found[sha] = result
+            self.store.put(sha, *result)
+        return {sha: f for sha, f in found.items() if f is not None}
+
+    def assign(self, placed: list) -> dict[str, str]:
+        def features(items: list) -> list:
+            found = self._of([i.article.sha256 for i in items])
+            return [found[i.article.sha256][0] if i.article.sha256 in found else None for i in items]
+
+        return assign_build(placed, features, default_params(_lexicon(self.entities)))
+
+    def figures(self, entries: list):
+        """entry -> its key figures, for the articles of stories of two or more."""
+        counts: dict[str, int] = {}
+        for e in entries:
+            counts[e.story] = counts.get(e.story, 0) + 1
+        found = self._of([e.sha256 for e in entries if e.story and counts[e.story] > 1 and e.sha256])
+        return lambda e: found[e.sha256][1] if e.sha256 in found else ()
+
+    def save(self, keep: set[str]) -> None:
+        self.store.save(keep)
 
 
 @dataclass(frozen=True)
@@ -213,11 +264,11 @@ class Output:
     language: str
 
 
-def plan_output(config: SiteConfig, entries: list, old, cache: PageCache | None) -> Output:
+def plan_output(config: SiteConfig, synced: Synced, old, cache: PageCache | None) -> Output:
     labels = load_labels(config.templates_dir, config.language)
-    entries, images = image_files(entries, config.cache_dir, config.output_dir, old.outputs)
-    plan = plan_site(config, entries, old.pages, cache=cache)
-    files = plan.files + images + render_feeds(config, entries, labels)
+    entries, images = image_files(synced.entries, config.cache_dir, config.output_dir, old.outputs)
+    plan = plan_site(config, entries, old.pages, cache=cache, stories=synced.stories)
+    files = plan.files + images + render_feeds(config, entries, labels, synced.stories)
     language = search_language([e.language for e in entries], config.language)
     return Output(plan, files, plan_shards(plan.keys, language), language)
 

@@ -150,6 +150,42 @@ class Entry:
     section: str | None = None
     tags: tuple[str, ...] = ()
     image: str | None = None  # "images/<sha256>.jpg": the lead image, served from the site (og:image)
+    story: str | None = None  # the id of the story it reports (stories/stage.py); None: none decided
+    # of its saved file, as its summary file records it: the story store's key, and no page shows it
+    # (out of repr, so out of every page's key: an article saved again unchanged renders nothing)
+    sha256: str = field(default="", repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class StoryFigure:
+    """A figure a story's articles give (a sum, a quantity, a rate, a date), as the first of them
+    writes it, with that sentence, and every article that gives it (by slug)."""
+
+    text: str
+    sentence: str
+    language: str
+    kind: str
+    slugs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Story:
+    """One event or development as the site shows it: the articles that report it, across outlets,
+    languages and scripts (stories/combine.py)."""
+
+    id: str
+    headline: str
+    language: str  # of the headline
+    summary: str  # markdown: the summary of the article the headline comes from
+    summary_language: str
+    key_points: tuple[tuple[str, str, str], ...]  # (point, its language, slug of its article)
+    figures: tuple[StoryFigure, ...]
+    slugs: tuple[str, ...]  # its articles, oldest first
+    topics: tuple[str, ...]  # every topic of its articles, in site.toml order
+    first: str | None  # the first and last publication dates (None: no article dated)
+    last: str | None
+    languages: tuple[str, ...]
+    outlets: tuple[str, ...]
 
 
 @dataclass(frozen=True)

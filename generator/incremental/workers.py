@@ -195,3 +195,17 @@ def classify_items(items: list[Processed], rules: tuple, work: Callable) -> list
     """`work(item, rules)` (articles.process.reclassify: topics assigned again under changed rules)
     for each item, in input order; a fork pool for large batches."""
     return map_in_forks(_classify_chunk, items, MIN_PARALLEL * 4, rules, work)[0]
+
+
+def run_each(work: Callable, items: list, args: tuple = (), clean: bool = False, preload: tuple[str, ...] = ()
+             ) -> list:
+    """`work(item, *args)` for each item, in input order: over worker processes for large batches,
+    and (`clean`) even for one item in workers started clean with `preload` imported, so this
+    process, holding a large site's records, does not also load what `work` needs (run_sources)."""
+    jobs = min(worker_count(), len(items))
+    if not items or (not clean and (len(items) < MIN_PARALLEL or jobs < 2)):
+        return [work(item, *args) for item in items]
+    context = clean_context(list(preload)) if clean else _context()
+    chunk = max(1, min(MAX_CHUNK, len(items) // (max(jobs, 1) * 4)))
+    with ProcessPoolExecutor(max_workers=max(jobs, 1), mp_context=context) as pool:
+        return list(pool.map(work, items, *[[a] * len(items) for a in args], chunksize=chunk))

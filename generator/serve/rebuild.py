@@ -29,6 +29,7 @@ from generator.site.outlets import attribute_entries
 from generator.site.render import render_articles
 from generator.site.search import INDEX_DIR
 from generator.site.summaries import entry_from_stored, read_summary, summary_sources, sync_one
+from generator.stories.stage import clean_story
 from generator.incremental.files import write_bytes_atomic
 from generator.site.write import Removals, update_in_place, write_site
 
@@ -51,7 +52,7 @@ def build_serving(config: SiteConfig) -> BuildReport:
                          skipped=found.skipped, warnings=problems + found.warnings + synced.warnings,
                          summary_of={src: s.path for s in synced.kept for src in summary_sources(s)})
     sources, found = found.sources, None
-    output = plan_output(config, synced.entries, old, cache=None)
+    output = plan_output(config, synced, old, cache=None)
 
     def remember(pause: Callable[[], None] = _go_on) -> None:
         pause()
@@ -116,7 +117,7 @@ def render_edited_first(config: SiteConfig, paths: list[Path], summary_of: dict)
             log.debug("%s: left to the full build", rel, exc_info=True)
             continue
         item = replace(item, article=replace(item.article, source=rel), sources=(rel,))
-        now = sync_one(config.summaries_dir, item, stored, set())
+        now = sync_one(config.summaries_dir, item, stored, set(), clean_story(stored.meta.get("story")))
         entries.append(entry_from_stored(now, item.minutes or reading_minutes(item.article.text)))
     entries = attribute_entries(entries, config.outlets, config.zones, config.language)
     return [f.path for f in render_articles(config, entries) if write_bytes_atomic(config.output_dir / f.path, f.data)]

@@ -24,7 +24,7 @@ from feedgen.feed import FeedGenerator
 from generator.config import SiteConfig
 from generator.dates import instant, zone_named
 from generator.markup import render_markdown
-from generator.records import Entry, OutputFile
+from generator.records import Entry, OutputFile, Story
 from generator.ingest.opml import site_opml
 from generator.site.views import article_url, sort_entries, topic_views
 from generator.urls import ascii_uri, http_url
@@ -81,8 +81,12 @@ def _generator(config: SiteConfig, title: str, base: str, updated: dt.datetime, 
     return fg
 
 
+def story_url(base_url: str, story_id: str) -> str:
+    return ascii_uri(f"{base_url}stories/{story_id}/")
+
+
 def build_feed(config: SiteConfig, entries: list[Entry], title: str, base: str, kind: str,
-               labels: dict[str, str], topic_names: dict[str, str]) -> bytes:
+               labels: dict[str, str], topic_names: dict[str, str], stories: dict[str, Story] | None = None) -> bytes:
     chosen = sort_entries(entries)[: config.feed_items]
     zone = zone_named(config.zone)
     dates = [d for e in chosen for d in (entry_datetime(e, zone), instant(e.saved, zone)) if d]
@@ -112,11 +116,20 @@ def build_feed(config: SiteConfig, entries: list[Entry], title: str, base: str, 
         for slug in e.topics:
             if slug in topic_names:
                 fe.category(term=slug, label=topic_names[slug])
+        story = (stories or {}).get(e.story or "")
+        if story is not None:  # the story it is part of: its headline, in the taxonomy of the site's stories
+            url = story_url(config.base_url, story.id)
+            if kind == "rss":  # <category domain="…/stories/ID/">headline</category>
+                fe.category(term=story.headline, scheme=url)
+            else:
+                fe.category(term=f"story:{story.id}", scheme=ascii_uri(config.base_url + "stories/"),
+                            label=story.headline)
     return fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
 
 
 def build_json_feed(config: SiteConfig, entries: list[Entry], title: str, base: str,
-                    labels: dict[str, str], topic_names: dict[str, str]) -> bytes:
+                    labels: dict[str, str], topic_names: dict[str, str], stories: dict[str, Story] | None = None
+                    ) -> bytes:
     """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
     items = []
     zone = zone_named(config.zone)
@@ -133,6 +146,9 @@ def build_json_feed(config: SiteConfig, entries: list[Entry], title: str, base: 
             item["date_published"] = when.isoformat()
         if e.author:
             item["authors"] = [{"name": e.author}]
+        story = (stories or {}).get(e.story or "")
+        if story is not None:  # an extension (JSON Feed 1.1: keys starting with "_")
+            item["_story"] = {"id": story.id, "url": story_url(config.base_url, story.id), "title": story.headline}
         items.append(item)
     feed = {"version": "https://jsonfeed.org/version/1.1", "title": title,
             "home_page_url": ascii_uri(config.base_url + base), "feed_url": ascii_uri(f"{config.base_url}{base}feed.json"),
@@ -140,8 +156,10 @@ def build_json_feed(config: SiteConfig, entries: list[Entry], title: str, base: 
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def render_feeds(config: SiteConfig, entries: list[Entry], labels: dict[str, str]) -> list[OutputFile]:
+def render_feeds(config: SiteConfig, entries: list[Entry], labels: dict[str, str],
+                 stories: list[Story] = ()) -> list[OutputFile]:
     topics = topic_views(config, entries)
+    by_id = {s.id: s for s in stories}
     names = {t["slug"]: t["name"] for t in topics}
     targets = [("", config.title, entries)]
     targets += [(f"topics/{t['slug']}/", f"{t['name']} · {config.title}",
@@ -149,8 +167,8 @@ def render_feeds(config: SiteConfig, entries: list[Entry], labels: dict[str, str
     files = []
     for base, title, chosen in targets:
         for kind, name in (("rss", "feed.xml"), ("atom", "atom.xml")):
-            files.append(OutputFile(base + name, build_feed(config, chosen, title, base, kind, labels, names)))
-        files.append(OutputFile(base + "feed.json", build_json_feed(config, chosen, title, base, labels, names)))
+            files.append(OutputFile(base + name, build_feed(config, chosen, title, base, kind, labels, names, by_id)))
+        files.append(OutputFile(base + "feed.json", build_json_feed(config, chosen, title, base, labels, names, by_id)))
     # every feed above in one OPML list, so a reader subscribes to all topics at once
     files.append(OutputFile("feeds.opml", site_opml(config, topics)))
     return files

@@ -23,7 +23,7 @@ from generator.errors import ConfigError
 from generator.incremental.fingerprint import code_fingerprint
 from generator.markup import render_markdown
 from generator.incremental.pagecache import PageCache
-from generator.records import Entry, OutputFile
+from generator.records import Entry, OutputFile, Story
 from generator.site.views import (PageSpec, Views, article_spec, article_url, feed_groups, feed_links, page_specs,
                                   relative_link, topic_views, url_of)
 from generator.site.jsonld import article_data, collection_data
@@ -67,7 +67,7 @@ def _new_env(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=False,
         keep_trailing_newline=True,
     )
-    env.filters.update(plural=plural, fill=fill_label, day=day, simplified=simplified_form)
+    env.filters.update(plural=plural, fill=fill_label, day=day, simplified=simplified_form, language_name=language_name)
     return env
 
 
@@ -85,6 +85,21 @@ def _plural_rule(language: str):
         return Locale.parse(language, sep="-").plural_form
     except (UnknownLocaleError, ValueError, TypeError):
         return Locale("en").plural_form
+
+
+@functools.lru_cache(maxsize=64)
+def language_name(tag: str, in_language: str) -> str:
+    """A language tag's name in the site's language (Babel's CLDR names): zh-Hant is "Chinese
+    (Traditional)" in English, 中文（繁體） in zh-Hant; the tag itself where Babel has no name, and
+    nothing for an unknown language ("und": Babel would name its likeliest guess)."""
+    from babel import Locale, UnknownLocaleError
+
+    if not tag or tag.lower() == "und":
+        return ""
+    try:
+        return Locale.parse(tag, sep="-").get_display_name(Locale.parse(in_language, sep="-")) or tag
+    except (UnknownLocaleError, ValueError, TypeError):
+        return tag
 
 
 def plural(label: str | dict, n: int, language: str) -> str:
@@ -150,6 +165,8 @@ def render_page(env: jinja2.Environment, config: SiteConfig, spec: PageSpec, sha
     ctx = {k: views(v) for k, v in spec.context.items()}
     if "about" in ctx:
         ctx["about_html"] = Markup(render_markdown(ctx.pop("about")))
+    if spec.template == "story.html":
+        ctx["summary_html"] = Markup(render_markdown(spec.context["story"].summary))
     feeds = [dict(f, href=rel(f["target"])) for f in ctx.pop("feeds", [])]
     canonical = ascii_uri(config.base_url + url_of(spec.path))
     own = spec.context["e"].image if spec.template == "article.html" else None
@@ -180,7 +197,7 @@ def structured_data(config: SiteConfig, spec: PageSpec, canonical: str, image: s
         return article_data(spec.context["e"], canonical, spec.context.get("description", ""), image)
     if spec.template == "topic.html":
         topic = spec.context["topic"]
-        urls = [article_url(config.base_url, e.slug) for e in spec.context.get("entries", [])]
+        urls = [article_url(config.base_url, e.slug) for row in spec.context.get("rows", []) for e in row["entries"]]
         return collection_data(topic["name"], topic.get("description", ""), canonical, urls,
                                topic.get("name_lang", config.language))
     return ""
@@ -296,13 +313,13 @@ class SitePlan:
 
 
 def plan_site(config: SiteConfig, entries: list[Entry], previous: dict[str, str] | None = None,
-              cache: PageCache | None = None) -> SitePlan:
+              cache: PageCache | None = None, stories: list[Story] = ()) -> SitePlan:
     """The site's pages and their keys. A page whose key is in `previous` and whose file is still in
     the output folder is not rendered again; nor is one the page cache has (`cache`)."""
     env, shared, common = setup(config)
     topics = topic_views(config, entries)
     by_template = template_fingerprints(env, config.templates_dir)
-    specs = page_specs(config, entries, topics, shared["labels"])
+    specs = page_specs(config, entries, topics, shared["labels"], stories)
     previous = previous or {}
     keys: dict[str, str] = {}
     reprs: dict[int, str] = {}

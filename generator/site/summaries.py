@@ -12,14 +12,16 @@ import os
 import re
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from generator.articles.frontmatter import FrontMatterError, dump_yaml, front_matter, split_front_matter
 from generator.articles.lang import reading_minutes
 from generator.markup import strip_controls
 from generator.records import Processed, Entry
 from generator.site.slugs import make_slug, unique_slug
+from generator.stories.stage import Placed, clean_story
 from generator.incremental.state import RACY_NS, file_version
 from generator.incremental.files import write_bytes_atomic
 
@@ -122,9 +124,9 @@ def mint_id(item: Processed) -> str:
     return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, key)}"
 
 
-def summary_meta(item: Processed, item_id: str) -> dict:
+def summary_meta(item: Processed, item_id: str, story: str | None = None) -> dict:
     a, s = item.article, item.summary
-    return {
+    meta = {
         "title": a.title,
         "source": a.source,
         "sources": list(item.sources or (a.source,)),
@@ -142,14 +144,17 @@ def summary_meta(item: Processed, item_id: str) -> dict:
         "id": item_id,
         "source_sha256": a.sha256,
     }
+    if story:  # the story stage's decision, kept as the feed id is (stories/stage.py)
+        meta["story"] = story
+    return meta
 
 
-def rendered_summary(item: Processed, item_id: str) -> tuple[str, dict]:
+def rendered_summary(item: Processed, item_id: str, story: str | None = None) -> tuple[str, dict]:
     """The summary file's text and the front matter it holds, as split_front_matter reads it back
     (the same data: parsing the YAML just dumped cost 0.5 ms a file, a third of writing one).
     `generated` is the fingerprint of the file without that line, which goes last, after the
     YAML (a quoted value may hold "---")."""
-    meta = summary_meta(item, item_id)
+    meta = summary_meta(item, item_id, story)
     block = dump_yaml(meta)
     fingerprint = _fingerprint(front_matter(block, item.summary.summary))
     return front_matter(f"{block}generated: {fingerprint}\n", item.summary.summary), {**meta, "generated": fingerprint}
@@ -196,6 +201,8 @@ def entry_from_stored(stored: StoredSummary, minutes: int) -> Entry:
         section=_opt(m.get("section")),
         tags=_as_tuple(m.get("tags")),
         image=_image(m.get("image")),
+        story=clean_story(m.get("story")),
+        sha256=strip_controls(str(m.get("source_sha256") or "")),
     )
 
 
@@ -206,18 +213,24 @@ def _match(item: Processed, by_source: dict, by_digest: dict) -> StoredSummary |
     return by_digest.get(item.article.sha256)
 
 
-def _unchanged(old: StoredSummary, item: Processed, item_id: str) -> bool:
+def _unchanged(old: StoredSummary, item: Processed, item_id: str, story: str | None) -> bool:
     """The stored file already says what rendered_summary would write (compared as parsed data,
     so the costly YAML dump is skipped for the common case: nothing changed)."""
     meta = dict(old.meta)
     meta.pop("generated", None)
-    return meta == summary_meta(item, item_id) and old.body == item.summary.summary.strip()
+    return meta == summary_meta(item, item_id, story) and old.body == item.summary.summary.strip()
 
 
-def sync_one(folder: Path, item: Processed, old: StoredSummary | None, taken: set[str]) -> StoredSummary:
+def item_id(item: Processed, old: StoredSummary | None) -> str:
+    """The article's feed id: the one its summary file holds, else minted."""
+    return str(old.meta.get("id")) if old is not None and old.meta.get("id") else mint_id(item)
+
+
+def sync_one(folder: Path, item: Processed, old: StoredSummary | None, taken: set[str],
+             story: str | None = None) -> StoredSummary:
     """One item's summary file as it now stands: `old` (its file so far) when a person edited it or
     it already says what would be written, else written afresh (under a new unique slug, added to
-    `taken`, when the item had no file)."""
+    `taken`, when the item had no file). `story`: the story the file names."""
     if old is not None and old.edited:
         return old
     if old is not None:
@@ -225,11 +238,11 @@ def sync_one(folder: Path, item: Processed, old: StoredSummary | None, taken: se
     else:
         slug = unique_slug(make_slug(item.article.title, item.article.sha256), taken)
         taken.add(slug)
-    item_id = str(old.meta.get("id")) if old is not None and old.meta.get("id") else mint_id(item)
-    if old is not None and _unchanged(old, item, item_id):
+    the_id = item_id(item, old)
+    if old is not None and _unchanged(old, item, the_id, story):
         return old
     path = folder / f"{slug}.md"
-    text, meta = rendered_summary(item, item_id)
+    text, meta = rendered_summary(item, the_id, story)
     data = text.encode("utf-8")
     write_bytes_atomic(path, data)
     return StoredSummary(path, meta, item.summary.summary.strip(), edited=False,
@@ -243,10 +256,16 @@ def summary_sources(s: StoredSummary) -> list[str]:
 
 
 
-def sync_summary_files(folder: Path, items: list[Processed], known: dict | None = None
+# The story stage (stories/stage.py), handed to the sync: (feed id, record, the story its summary
+# file names, whether a person edited it) of every article -> story id by feed id.
+AssignStories = Callable[[list[Placed]], dict[str, str]]
+
+
+def sync_summary_files(folder: Path, items: list[Processed], known: dict | None = None,
+                       assign: AssignStories | None = None
                        ) -> tuple[list[Entry], list[tuple[str, str]], list[StoredSummary]]:
     """sync_summaries, also returning the summary files now in the folder (for remember_summaries);
-    `known` is passed to load_summaries."""
+    `known` is passed to load_summaries; `assign` decides each article's story (none: no stories)."""
     stored, warnings = load_summaries(folder, known)
     by_source: dict = {}
     for s in stored:  # every save a summary covers finds it
@@ -255,11 +274,22 @@ def sync_summary_files(folder: Path, items: list[Processed], known: dict | None 
     by_digest = {s.meta.get("source_sha256"): s for s in stored}
     matched = {item.article.source: _match(item, by_source, by_digest) for item in items}
     taken = {s.slug for s in stored}
+    ids = {item.article.source: item_id(item, matched[item.article.source]) for item in items}
+    stories: dict[str, str] = {}
+    if assign is not None:
+        placed = []
+        for item in items:
+            old = matched[item.article.source]
+            story = clean_story(old.meta.get("story")) if old is not None else None
+            placed.append(Placed(ids[item.article.source], item, story, old is not None and old.edited))
+        stories = assign(placed)
     entries: list[Entry] = []
     kept: list[StoredSummary] = []
     for item in items:
-        now = sync_one(folder, item, matched[item.article.source], taken)
-        entries.append(entry_from_stored(now, item.minutes or reading_minutes(item.article.text)))
+        story = stories.get(ids[item.article.source])
+        now = sync_one(folder, item, matched[item.article.source], taken, story)
+        entry = entry_from_stored(now, item.minutes or reading_minutes(item.article.text))
+        entries.append(replace(entry, story=story) if story and entry.story != story else entry)
         kept.append(now)
     used = {id(s) for s in matched.values() if s is not None}
     for s in stored:

@@ -5,6 +5,7 @@ and the dicts templates see of an entry. Pure: nothing here renders or writes (r
 
 from __future__ import annotations
 
+import bisect
 import functools
 import posixpath
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from markupsafe import Markup
 
 from generator.dates import instant
 from generator.markup import render_markdown, safe_url
-from generator.records import Entry
+from generator.records import Entry, Story
 from generator.site.search import search_bundles
 from generator.urls import ascii_uri, http_url
 
@@ -156,20 +157,28 @@ def archive_specs(views: list[Entry], site_feeds: list[dict], labels: dict) -> l
     return specs
 
 
-def page_specs(config: SiteConfig, entries: list[Entry], topics: list[dict], labels: dict) -> list[PageSpec]:
+def page_specs(config: SiteConfig, entries: list[Entry], topics: list[dict], labels: dict,
+               stories: list[Story] = ()) -> list[PageSpec]:
     """Every page as a PageSpec whose context holds Entry records (turned into template views only
     when the page is rendered), so a page's key can be computed without rendering anything."""
     views = sort_entries(entries)
     site_feeds = feed_links(config, "", config.title)
     specs = home_specs(config, views, topics, site_feeds, labels)
+    by_id = {s.id: s for s in stories}
+    related = Related(stories)
     for t in topics:
-        mine = [v for v in views if t["slug"] in v.topics]
+        rows = timeline([v for v in views if t["slug"] in v.topics], by_id)
         feeds = feed_links(config, f"topics/{t['slug']}/", t["name"], t) + site_feeds
-        for path, chunk, info in paginate(f"topics/{t['slug']}/", mine, config.page_size):
+        for path, chunk, info in paginate(f"topics/{t['slug']}/", rows, config.page_size):
             specs.append(PageSpec(path, "topic.html", t["name"],
-                                  {"entries": chunk, "pagination": info, "topic": t, "feeds": feeds,
+                                  {"rows": chunk, "pagination": info, "topic": t, "feeds": feeds,
                                    "description": t["description"]}))
-    specs.extend(article_spec(v, site_feeds) for v in views)
+    by_slug = {v.slug: v for v in views}
+    for s in stories:
+        specs.append(story_spec(s, [by_slug[slug] for slug in s.slugs if slug in by_slug], related.of_story(s),
+                                site_feeds))
+    specs.extend(article_spec(v, site_feeds, by_id.get(v.story), related.of_entry(v, by_id.get(v.story)))
+                 for v in views)
     about = {"feeds": site_feeds, "heading": config.about_title, "about": config.about_text,
              "counts": {t["slug"]: t["count"] for t in topics}}
     specs.append(PageSpec("about/index.html", "about.html", config.about_title, about))
@@ -206,11 +215,75 @@ def home_specs(config: SiteConfig, views: list[Entry], topics: list[dict], site_
     return specs
 
 
-def article_spec(entry: Entry, site_feeds: list[dict]) -> PageSpec:
-    """An article's page: made from its entry alone (and what every page shares)."""
+def article_spec(entry: Entry, site_feeds: list[dict], story: Story | None = None,
+                 related: tuple[Story | None, Story | None] = (None, None)) -> PageSpec:
+    """An article's page: made from its entry, the story it is part of (a story of two articles or
+    more) and the related stories before and after it (and what every page shares)."""
     return PageSpec(f"articles/{entry.slug}/index.html", "article.html", entry.title,
                     {"e": entry, "feeds": site_feeds, "og_type": "article", "lang": entry.language,
-                     "description": _plain_summary(entry.summary)})
+                     "description": _plain_summary(entry.summary), "story": story,
+                     "before": related[0], "after": related[1]})
+
+
+def story_spec(story: Story, members: list[Entry], related: tuple[Story | None, Story | None],
+               site_feeds: list[dict]) -> PageSpec:
+    """A story's page: its headline, summary, key points and figures, and every article, newest
+    last (`members` are in that order already: Story.slugs)."""
+    return PageSpec(f"stories/{story.id}/index.html", "story.html", story.headline,
+                    {"story": story, "entries": members, "feeds": site_feeds, "lang": story.language,
+                     "outlet_of": {e.slug: e.outlet or e.site_name or e.title for e in members},
+                     "description": _plain_summary(story.summary), "before": related[0], "after": related[1]})
+
+
+def timeline(views: list[Entry], stories: dict[str, Story]) -> list[dict]:
+    """A topic's page as a timeline: one row per story (its articles, newest first), where the
+    story's newest article places it, and one per article that is a story of its own."""
+    rows: list[dict] = []
+    seen: dict[str, dict] = {}
+    for v in views:
+        story = stories.get(v.story) if v.story else None
+        if story is None:
+            rows.append({"story": None, "entries": [v]})
+        elif v.story in seen:
+            seen[v.story]["entries"].append(v)
+        else:
+            seen[v.story] = {"story": story, "entries": [v]}
+            rows.append(seen[v.story])
+    return rows
+
+
+class Related:
+    """The stories told before and after a story, or an article alone, in its first topic: the
+    stories of that topic in order of their first article."""
+
+    def __init__(self, stories: list[Story]):
+        self.by_topic: dict[str, list[Story]] = {}
+        for s in stories:
+            if s.topics and s.first:
+                self.by_topic.setdefault(s.topics[0], []).append(s)
+        self.keys: dict[str, list[tuple[str, str]]] = {}
+        for topic, rows in self.by_topic.items():
+            rows.sort(key=lambda s: (s.first, s.id))
+            self.keys[topic] = [(s.first, s.id) for s in rows]
+
+    def _around(self, topic: str, when: tuple[str, str]) -> tuple[Story | None, Story | None]:
+        rows, keys = self.by_topic.get(topic, []), self.keys.get(topic, [])
+        lo = bisect.bisect_left(keys, when)
+        hi = lo + 1 if lo < len(keys) and keys[lo] == when else lo  # the story itself is not its neighbour
+        return (rows[lo - 1] if lo > 0 else None, rows[hi] if hi < len(rows) else None)
+
+    def of_story(self, story: Story) -> tuple[Story | None, Story | None]:
+        if not story.topics or not story.first:
+            return None, None
+        return self._around(story.topics[0], (story.first, story.id))
+
+    def of_entry(self, entry: Entry, story: Story | None) -> tuple[Story | None, Story | None]:
+        if story is not None:
+            return self.of_story(story)
+        day = (entry.published or "")[:10]
+        if not entry.topics or not day:
+            return None, None
+        return self._around(entry.topics[0], (day, ""))
 
 
 def _plain_summary(markdown: str, limit: int = 160) -> str:
