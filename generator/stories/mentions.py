@@ -210,13 +210,16 @@ def _key(unit: str, value: float) -> str | None:
 
 def quantities(text: str) -> list[str]:
     """Money, rates and counts a (normalised) text names, as 'unit:value' keys, in order found."""
-    found: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
+    return [key for _, _, key in quantity_spans(text)]
+
+
+def quantity_spans(text: str) -> list[tuple[int, int, str]]:
+    """The figures of quantities() with where they are: (start, end, key), offsets in the text, in order."""
+    found: list[tuple[int, int, str]] = []
 
     def add(m: re.Match, key: str | None) -> None:
-        if key is not None and not any(a < m.end() and m.start() < b for a, b in taken):
-            found.append((m.start(), key))
-            taken.append((m.start(), m.end()))
+        if key is not None and not any(a < m.end() and m.start() < b for a, b, _ in found):
+            found.append((m.start(), m.end(), key))
 
     for m in _MONEY_ZH.finditer(text):
         add(m, _key(_CURRENCY_ZH[m[3]], _value(m[1]) * _SCALE_ZH.get(m[2] or "", 1.0)))
@@ -234,4 +237,4 @@ def quantities(text: str) -> list[str]:
         value = _value(m[1])
         if value >= MIN_BARE and not (1900 <= value <= 2100 and "," not in m[1] and "." not in m[1]):
             add(m, _key("n", value))
-    return [k for _, k in sorted(found)]
+    return sorted(found)
