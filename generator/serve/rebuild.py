@@ -1,7 +1,7 @@
 """`digest serve`'s builds: the build of pipeline.py, answering a save as soon as it can.
 
 A save's own page is written and reloaded first (render_edited_first); the full build that follows
-keeps the per-article records in memory between builds, writes changed files in place, and leaves
+keeps the articles' heads in memory between builds (Memory), writes changed files in place, and leaves
 the search index and the build state to `report.epilogue`, run after open pages were told to
 reload (on a thread that pauses while a later save's page is made). No no-op signature is
 recorded (it would cost two walks of every input a save): the next `digest build` checks every
@@ -17,11 +17,10 @@ from pathlib import Path
 from typing import Callable
 
 from generator.articles.discover import read_source
-from generator.articles.lang import reading_minutes
 from generator.articles.process import process_source, reclassify, rules_key
 from generator.config import SiteConfig
 from generator.errors import DigestError
-from generator.incremental.cache import Cache, records_fingerprint
+from generator.incremental.cache import Cache, Heads, records_fingerprint
 from generator.incremental.state import load_state, save_state
 from generator.pipeline import index_output, plan_output, read_articles, state_after, sync_summaries, with_examples
 from generator.records import BuildReport, Source
@@ -40,12 +39,31 @@ def _go_on() -> None:
     edited article's page, so that page does not share the interpreter with the epilogue."""
 
 
-def build_serving(config: SiteConfig) -> BuildReport:
+class Memory:
+    """What the dev server keeps of its last build for the next: the heads file held open
+    (cache.Heads), so a save reads neither that file (every article's line) nor a record of an
+    unchanged article again, and leaves the file unwritten when no head changed. It holds exactly
+    the last build's heads (Heads.save keeps no others), and lives as long as the server's Rebuilder."""
+
+    def __init__(self) -> None:
+        self._heads: Heads | None = None
+
+    def heads(self, config: SiteConfig) -> Heads:
+        """The heads held, or a fresh Heads when the code (the records' fingerprint) or the cache
+        folder changed since."""
+        fingerprint = records_fingerprint()
+        held = self._heads
+        if held is None or held.fingerprint != fingerprint or held.folder != Path(config.cache_dir):
+            self._heads = Heads(config.cache_dir, fingerprint)
+        return self._heads
+
+
+def build_serving(config: SiteConfig, memory: Memory) -> BuildReport:
     """pipeline.build as the dev server runs it (see the module's docstring)."""
     started, since = time.perf_counter(), time.time_ns()
     config, problems = with_examples(config)
     old = load_state(config, reuse=True)
-    found = read_articles(config, old, remember=True)
+    found = read_articles(config, old, memory.heads(config))
     synced = sync_summaries(config, found.items, old)
     report = BuildReport(articles=len(found.items), cached=found.cached, merged=found.merged,
                          skipped=found.skipped, warnings=problems + found.warnings + synced.warnings,
@@ -91,7 +109,7 @@ def render_edited_first(config: SiteConfig, paths: list[Path], summary_of: dict)
     Anything this cannot settle alone is left to that build: a new or deleted file, a duplicate
     (a summary covering several saves), a hand-edited summary, an article that fails to extract."""
     root = config.articles_dir.resolve()
-    cache = Cache(config.cache_dir, records_fingerprint(), remember=True)
+    cache = Cache(config.cache_dir, records_fingerprint())
     rules = rules_key(config.topics)
     entries = []
     for path in paths:
@@ -105,18 +123,19 @@ def render_edited_first(config: SiteConfig, paths: list[Path], summary_of: dict)
         source = read_source(path, root)
         if not isinstance(source, Source):
             continue
-        item = cache.get(source.sha256)
+        record = cache.get(source.sha256)
         try:
-            if item is None:
+            if record is None:
                 item = cache.put(source.sha256, process_source(source, config.topics))
-            elif item.rules != rules:
-                item = reclassify(item, config.topics)
-                cache.put(source.sha256, item)
+            elif record.rules != rules:
+                item = cache.put(source.sha256, reclassify(record, config.topics))
+            else:
+                item = record.head()
         except Exception:  # the full build reports it
             log.debug("%s: left to the full build", rel, exc_info=True)
             continue
         item = replace(item, article=replace(item.article, source=rel), sources=(rel,))
         now = sync_one(config.summaries_dir, item, stored, set())
-        entries.append(entry_from_stored(now, item.minutes or reading_minutes(item.article.text)))
+        entries.append(entry_from_stored(now, item.minutes))
     entries = attribute_entries(entries, config.outlets, config.zones, config.language)
     return [f.path for f in render_articles(config, entries) if write_bytes_atomic(config.output_dir / f.path, f.data)]

@@ -183,6 +183,7 @@ class Rebuilder:
         self.lock = threading.Lock()
         self.after_build = lambda: None
         self.summary_of: dict[str, Path] = {}  # saved file -> its summary file, as of the last build
+        self.memory = rebuild.Memory()  # the last build's heads, for the next
         self.ok = False  # the last build succeeded
         self._index: threading.Thread | None = None  # the last build's epilogue
         self._quiet = threading.Event()  # clear while a save's own pages are being made
@@ -218,7 +219,7 @@ class Rebuilder:
             self.wait_for_index()
             log.debug("rebuild: waited for the last search index until %.3f s", time.perf_counter() - started)
             try:
-                report = rebuild.build_serving(config)
+                report = rebuild.build_serving(config, self.memory)
             except Exception as exc:  # a broken template, an output collision, a full disk...
                 log.debug("build traceback", exc_info=True)
                 return self._failed("".join(traceback.format_exception_only(type(exc), exc)).strip())
@@ -308,8 +309,8 @@ class Rebuilder:
                 common_words(COMPOUND_MIN_FREQ)
             except (ImportError, OSError):  # the build that needs it reports it
                 log.debug("warm-up of jieba's word list failed", exc_info=True)
-            # What is alive now lives as long as the server: the site's records kept for the next
-            # save (with their text), models, templates. The collector need not walk them again:
+            # What is alive now lives as long as the server: the articles' heads kept for the
+            # next save (rebuild.Memory), models, templates. The collector need not walk them again:
             # at 10,000 articles a full collection took 0.3-0.9 s, a few times a build.
             _freeze_survivors()
 

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.articles.frontmatter import FrontMatterError, dump_yaml, front_matter, split_front_matter
-from generator.articles.lang import reading_minutes
 from generator.markup import strip_controls
-from generator.records import Processed, Entry
+from generator.records import Entry, Head
 from generator.site.slugs import make_slug, unique_slug
 from generator.incremental.state import RACY_NS, file_version
 from generator.incremental.files import write_bytes_atomic
@@ -115,14 +114,14 @@ def _as_written(s: StoredSummary, mtime_ns: int, now_ns: int) -> bool:
             and hashlib.sha256(s.path.read_bytes()).hexdigest() == s.written)
 
 
-def mint_id(item: Processed) -> str:
+def mint_id(item: Head) -> str:
     """A feed id from the article's identity: its URL when known, else title, date and site."""
     a = item.article
     key = a.url or "\n".join([a.title, a.published or "", a.site_name or ""])
     return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, key)}"
 
 
-def summary_meta(item: Processed, item_id: str) -> dict:
+def summary_meta(item: Head, item_id: str) -> dict:
     a, s = item.article, item.summary
     return {
         "title": a.title,
@@ -144,7 +143,7 @@ def summary_meta(item: Processed, item_id: str) -> dict:
     }
 
 
-def rendered_summary(item: Processed, item_id: str) -> tuple[str, dict]:
+def rendered_summary(item: Head, item_id: str) -> tuple[str, dict]:
     """The summary file's text and the front matter it holds, as split_front_matter reads it back
     (the same data: parsing the YAML just dumped cost 0.5 ms a file, a third of writing one).
     `generated` is the fingerprint of the file without that line, which goes last, after the
@@ -199,14 +198,14 @@ def entry_from_stored(stored: StoredSummary, minutes: int) -> Entry:
     )
 
 
-def _match(item: Processed, by_source: dict, by_digest: dict) -> StoredSummary | None:
+def _match(item: Head, by_source: dict, by_digest: dict) -> StoredSummary | None:
     for src in item.sources or (item.article.source,):
         if src in by_source:
             return by_source[src]
     return by_digest.get(item.article.sha256)
 
 
-def _unchanged(old: StoredSummary, item: Processed, item_id: str) -> bool:
+def _unchanged(old: StoredSummary, item: Head, item_id: str) -> bool:
     """The stored file already says what rendered_summary would write (compared as parsed data,
     so the costly YAML dump is skipped for the common case: nothing changed)."""
     meta = dict(old.meta)
@@ -214,7 +213,7 @@ def _unchanged(old: StoredSummary, item: Processed, item_id: str) -> bool:
     return meta == summary_meta(item, item_id) and old.body == item.summary.summary.strip()
 
 
-def sync_one(folder: Path, item: Processed, old: StoredSummary | None, taken: set[str]) -> StoredSummary:
+def sync_one(folder: Path, item: Head, old: StoredSummary | None, taken: set[str]) -> StoredSummary:
     """One item's summary file as it now stands: `old` (its file so far) when a person edited it or
     it already says what would be written, else written afresh (under a new unique slug, added to
     `taken`, when the item had no file)."""
@@ -243,7 +242,7 @@ def summary_sources(s: StoredSummary) -> list[str]:
 
 
 
-def sync_summary_files(folder: Path, items: list[Processed], known: dict | None = None
+def sync_summary_files(folder: Path, items: list[Head], known: dict | None = None
                        ) -> tuple[list[Entry], list[tuple[str, str]], list[StoredSummary]]:
     """sync_summaries, also returning the summary files now in the folder (for remember_summaries);
     `known` is passed to load_summaries."""
@@ -259,7 +258,7 @@ def sync_summary_files(folder: Path, items: list[Processed], known: dict | None 
     kept: list[StoredSummary] = []
     for item in items:
         now = sync_one(folder, item, matched[item.article.source], taken)
-        entries.append(entry_from_stored(now, item.minutes or reading_minutes(item.article.text)))
+        entries.append(entry_from_stored(now, item.minutes))
         kept.append(now)
     used = {id(s) for s in matched.values() if s is not None}
     for s in stored:
