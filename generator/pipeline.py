@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -21,7 +22,7 @@ from generator.site.outlets import attribute_entries
 from generator.incremental.pagecache import PageCache
 from generator.incremental.progress import track
 from generator.records import BuildReport, Head, Processed, Source
-from generator.site.render import load_labels, plan_site
+from generator.site.render import Templates, load_labels, plan_site
 from generator.site.search import INDEX_DIR, index_search_cached, index_unchanged, plan_shards, search_language, shard_keys
 from generator.incremental.state import INPUTS, RACY_NS, BuildState, final_signature, load_state, save_state, signatures
 from generator.site.summaries import remember_summaries, sync_summary_files
@@ -50,14 +51,16 @@ def process_sources(sources: list[Source], config: SiteConfig, heads: Heads | No
     serving = heads is not None
     if heads is None:
         heads = Heads(config.cache_dir, fingerprint)
-    found, stale = cached_heads(sources, heads, cache, rules_key(config.topics))
+    key = rules_key(config.topics)  # once a build: every record is stamped with it
+    found, stale = cached_heads(sources, heads, cache, key)
     hits = sum(1 for s in sources if found[s.sha256] is not None or s.sha256 in stale)  # files, as the line counts
-    for digest, item in zip(stale, classify_items(list(stale.values()), config.topics, reclassify)):
+    for digest, item in zip(stale, classify_items(list(stale.values()), config.topics, partial(reclassify, key=key))):
         found[digest] = cache.put(digest, item)
     missing = list({s.sha256: s for s in reversed(sources) if found[s.sha256] is None}.values())[::-1]
     failed: dict[str, str] = {}
     # In input order; a process pool for large batches, and a clean one beside many records here.
-    results = run_sources(missing, config.topics, process_source, clean=not serving and len(found) - len(missing) >= CLEAN_FROM)
+    results = run_sources(missing, config.topics, partial(process_source, key=key),
+                          clean=not serving and len(found) - len(missing) >= CLEAN_FROM)
     for source, result in zip(missing, track(results, len(missing), "Extracting")):
         if isinstance(result, Exception):
             failed[source.sha256] = failure_reason(result)
@@ -207,10 +210,11 @@ class Output:
     language: str
 
 
-def plan_output(config: SiteConfig, entries: list, old, cache: PageCache | None) -> Output:
+def plan_output(config: SiteConfig, entries: list, old, cache: PageCache | None,
+                templates: Templates | None = None) -> Output:
     labels = load_labels(config.templates_dir, config.language)
     entries, images = image_files(entries, config.cache_dir, config.output_dir, old.outputs)
-    plan = plan_site(config, entries, old.pages, cache=cache)
+    plan = plan_site(config, entries, old.pages, cache=cache, templates=templates)
     files = plan.files + images + render_feeds(config, entries, labels)
     language = search_language([e.language for e in entries], config.language)
     return Output(plan, files, plan_shards(plan.keys, language), language)

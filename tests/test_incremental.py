@@ -20,9 +20,9 @@ def counted(monkeypatch):
     calls: list[str] = []
     real = pipeline.process_source
 
-    def counting(source, rules):
+    def counting(source, rules, **kwargs):
         calls.append(source.rel)
-        return real(source, rules)
+        return real(source, rules, **kwargs)
 
     monkeypatch.setattr(pipeline, "process_source", counting)
     return calls

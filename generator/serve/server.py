@@ -31,7 +31,6 @@ from generator.errors import ConfigError, DigestError
 from generator.articles.lang import common_words
 from generator.serve.livereload import EVENTS_PATH, KEEPALIVE_SECONDS, RELOAD_JS, SCRIPT_PATH, Broadcaster, inject_script
 from generator.records import Source
-from generator.site.render import make_env
 from generator.site.views import url_of
 from generator.serve.watch import Watcher
 
@@ -183,7 +182,7 @@ class Rebuilder:
         self.lock = threading.Lock()
         self.after_build = lambda: None
         self.summary_of: dict[str, Path] = {}  # saved file -> its summary file, as of the last build
-        self.memory = rebuild.Memory()  # the last build's heads, for the next
+        self.memory = rebuild.Memory()  # what the last build leaves the next (heads, state, templates)
         self.ok = False  # the last build succeeded
         self._index: threading.Thread | None = None  # the last build's epilogue
         self._quiet = threading.Event()  # clear while a save's own pages are being made
@@ -270,7 +269,7 @@ class Rebuilder:
         if not (changed and self.ok and all(articles in p.parents for p in changed)):
             return  # a template, site.toml or a summary changed, or the last build failed
         try:
-            written = rebuild.render_edited_first(config, sorted(changed), self.summary_of)
+            written = rebuild.render_edited_first(config, sorted(changed), self.summary_of, self.memory)
         except Exception:  # only a head start: the full build that follows reports real problems
             log.debug("edited pages first: failed", exc_info=True)
             return
@@ -291,7 +290,7 @@ class Rebuilder:
         rules = config.topics
         with self.lock:
             try:
-                env = make_env(config.templates_dir)
+                env = self.memory.templates.env(config.templates_dir)
                 for name in env.list_templates(filter_func=lambda n: n.endswith(".html") and "/" not in n):
                     env.get_template(name)
             except Exception:  # a broken template: the builds report it
