@@ -8,12 +8,22 @@ Heads -> dedupe -> summaries (content/summaries/*.md) -> Entry (what the site sh
 
 from __future__ import annotations
 
+import hashlib
+import re
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 BLOCK_KINDS = ("heading", "paragraph", "quote", "list_item")
+# A stored lead image's name, as Article.image holds it once the cache kept its bytes (cache.py
+# store_image), the summary files keep it and the site serves it: 128 bits of the bytes' sha256.
+IMAGE_NAME_RE = re.compile(r"images/[0-9a-f]{32}\.jpg")
+
+
+def image_name(data: bytes) -> str:
+    """The stored name of a lead image with these bytes (IMAGE_NAME_RE)."""
+    return f"images/{hashlib.sha256(data).hexdigest()[:32]}.jpg"
 
 
 @dataclass(frozen=True)
@@ -32,8 +42,6 @@ class Source:
         """The raw bytes: those discover read, or the file read now, checked against its sha256."""
         if self.data is not None:
             return self.data
-        import hashlib
-
         data = self.path.read_bytes()
         if hashlib.sha256(data).hexdigest() != self.sha256:
             raise ValueError("the file changed during the build; the next build picks it up")

@@ -27,14 +27,11 @@ from typing import Iterable, Iterator, Sequence
 
 from generator.incremental.files import write_bytes_atomic
 from generator.incremental.fingerprint import code_fingerprint
-from generator.records import Article, ArticleMeta, Block, Head, Processed, Summary, packed_signature
+from generator.records import Article, ArticleMeta, Block, Head, Processed, Summary, image_name, packed_signature
 
 log = logging.getLogger(__name__)
 # Bump when the cached record layout changes.
 CACHE_VERSION = 6  # 6: a record holds no saved_ns; its minutes and rules always set
-# Lead images, by the hash of their bytes, beside the records (cache_dir/images/; the site serves
-# them under the same name).
-IMAGES_DIR = "images"
 
 
 def records_fingerprint() -> str:
@@ -306,7 +303,7 @@ class Cache:
         if not image or not image.startswith("data:"):
             return item
         data = base64.b64decode(image.split(",", 1)[1])
-        name = f"{IMAGES_DIR}/{hashlib.sha256(data).hexdigest()[:32]}.jpg"
+        name = image_name(data)
         path = self.folder / name
         try:
             if not path.is_file():

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator.articles.frontmatter import FrontMatterError, dump_yaml, front_matter, split_front_matter
 from generator.markup import strip_controls
-from generator.records import Entry, Head
+from generator.records import IMAGE_NAME_RE, Entry, Head
 from generator.site.slugs import make_slug, unique_slug
 from generator.incremental.state import RACY_NS, file_version
 from generator.incremental.files import write_bytes_atomic
@@ -164,13 +164,10 @@ def _opt(value) -> str | None:
     return None if value in (None, "") else strip_controls(str(value))
 
 
-_IMAGE_RE = re.compile(r"images/[0-9a-f]{32}\.jpg")
-
-
 def _image(value) -> str | None:
     """A stored lead image's name, and nothing else (a hand-edited summary cannot point the site's
     preview at another path or address)."""
-    return value if isinstance(value, str) and _IMAGE_RE.fullmatch(value) else None
+    return value if isinstance(value, str) and IMAGE_NAME_RE.fullmatch(value) else None
 
 
 def entry_from_stored(stored: StoredSummary, minutes: int) -> Entry:
