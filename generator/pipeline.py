@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
-from generator.incremental.cache import Cache, Heads, packed_signature, records_fingerprint
+from generator.incremental.cache import Cache, Heads, records_fingerprint
 from generator.articles.classify import attach_examples, examples_from_edits, load_examples, save_examples
 from generator.config import SiteConfig
 from generator.articles.dedupe import collapse_duplicates
@@ -20,8 +21,8 @@ from generator.site.images import image_files
 from generator.site.outlets import attribute_entries
 from generator.incremental.pagecache import PageCache
 from generator.incremental.progress import track
-from generator.records import BuildReport, Processed, Source
-from generator.site.render import load_labels, plan_site
+from generator.records import BuildReport, Head, Processed, Source
+from generator.site.render import Templates, load_labels, plan_site
 from generator.site.search import INDEX_DIR, index_search_cached, index_unchanged, plan_shards, search_language, shard_keys
 from generator.incremental.state import INPUTS, RACY_NS, BuildState, final_signature, load_state, save_state, signatures
 from generator.site.summaries import remember_summaries, sync_summary_files
@@ -34,68 +35,46 @@ from generator.stories.stage import _lexicon, analyse, assign_build
 
 log = logging.getLogger(__name__)
 
-
-
-
 # Records held (from the heads file) from which new articles are digested in clean workers even
 # one at a time: the language models would otherwise add their ~60 MiB to the records' memory.
 CLEAN_FROM = 1000
 
 
-def without_text(item: Processed) -> Processed:
-    """A record as its head: what the rest of a build needs (the text is in the cache's record),
-    its signature packed as the heads file's are."""
-    return replace(item, article=replace(item.article, blocks=()), signature=packed_signature(item.signature))
-
-
-def process_sources(sources: list[Source], config: SiteConfig, remember: bool = False
-                    ) -> tuple[list[Processed], int, list[tuple[str, str]]]:
+def process_sources(sources: list[Source], config: SiteConfig, heads: Heads | None = None
+                    ) -> tuple[list[Head], int, list[tuple[str, str]]]:
     """Per-article work for every source: from the cache when its bytes were seen, else computed
     (over a process pool for large batches); failures are skipped with their reason. Returns the
-    records, how many files came from the cache, and the (file, reason) of each failure.
+    heads, how many files came from the cache, and the (file, reason) of each failure.
 
-    An unchanged article comes from the cache's heads file (its record without the text, one file
-    for the whole site); its full record is read only when its topics must be assigned again."""
+    An unchanged article's head comes from the heads file (`heads`: the dev server's, kept open
+    between its builds; None: read here); its full record is read only when its topics must be
+    assigned again."""
     # Keyed by the code alone: a changed topic alias re-assigns topics, it does not re-extract.
     fingerprint = records_fingerprint()
-    cache = Cache(config.cache_dir, fingerprint, remember=remember)
-    heads = Heads(config.cache_dir, fingerprint)
-    current = rules_key(config.topics)
-    found: dict[str, Processed | None] = {}
-    for s in sources:
-        if s.sha256 in found:
-            continue
-        item = cache.remembered(s.sha256)
-        if item is not None:
-            heads.note(s.sha256, item)
-        else:
-            item = heads.get(s.sha256)
-            if item is not None:
-                cache.remember_head(s.sha256, item)
-        if item is not None and item.rules != current:
-            item = None  # its text is needed: the full record below
-        found[s.sha256] = item if item is not None else cache.get(s.sha256)
-    hits = sum(1 for s in sources if found[s.sha256] is not None)  # files, as the build line counts them
-    stale = [d for d, item in found.items() if item is not None and item.rules != current]
-    for digest, item in zip(stale, classify_items([found[d] for d in stale], config.topics, reclassify)):
-        found[digest] = item
-        cache.put(digest, item)
+    cache = Cache(config.cache_dir, fingerprint)
+    serving = heads is not None
+    if heads is None:
+        heads = Heads(config.cache_dir, fingerprint)
+    key = rules_key(config.topics)  # once a build: every record is stamped with it
+    found, stale = cached_heads(sources, heads, cache, key)
+    hits = sum(1 for s in sources if found[s.sha256] is not None or s.sha256 in stale)  # files, as the line counts
+    for digest, item in zip(stale, classify_items(list(stale.values()), config.topics, partial(reclassify, key=key))):
+        found[digest] = cache.put(digest, item)
     missing = list({s.sha256: s for s in reversed(sources) if found[s.sha256] is None}.values())[::-1]
     failed: dict[str, str] = {}
     # In input order; a process pool for large batches, and a clean one beside many records here.
-    results = run_sources(missing, config.topics, process_source, clean=not remember and len(found) - len(missing) >= CLEAN_FROM)
+    results = run_sources(missing, config.topics, partial(process_source, key=key),
+                          clean=not serving and len(found) - len(missing) >= CLEAN_FROM)
     for source, result in zip(missing, track(results, len(missing), "Extracting")):
         if isinstance(result, Exception):
             failed[source.sha256] = failure_reason(result)
-            continue
-        found[source.sha256] = without_text(cache.put(source.sha256, result))
+        else:
+            found[source.sha256] = cache.put(source.sha256, result)
     heads.save({d: item for d, item in found.items() if item is not None})
-    if remember:
-        cache.forget_others(found)  # the dev server's memory holds this build's records, no more
     if heads.replaced:  # the first build of other code: the records older code made are dropped
         removed = cache.prune(found)
         log.info("cache: %d records of other code removed", removed)
-    items: list[Processed] = []
+    items: list[Head] = []
     skipped: list[tuple[str, str]] = []
     for source in sources:
         item = found[source.sha256]
@@ -104,9 +83,27 @@ def process_sources(sources: list[Source], config: SiteConfig, remember: bool = 
             continue
         if item.article.source != source.rel:  # cached under another name: the file was renamed
             item = replace(item, article=replace(item.article, source=source.rel), sources=(source.rel,))
-        item = replace(item, saved_ns=source.mtime_ns)
-        items.append(item)
+        items.append(replace(item, saved_ns=source.mtime_ns))
     return items, hits, skipped
+
+
+def cached_heads(sources: list[Source], heads: Heads, cache: Cache, rules: str
+                 ) -> tuple[dict[str, Head | None], dict[str, Processed]]:
+    """The head of each source's bytes under these topic rules, None when none is cached; and,
+    apart, the full records cached under other rules (their topics are to be assigned again)."""
+    found: dict[str, Head | None] = {}
+    stale: dict[str, Processed] = {}
+    for s in sources:
+        if s.sha256 in found:
+            continue
+        head = heads.get(s.sha256)
+        if head is None or head.rules != rules:  # no head (or it is out of date): the full record
+            record = cache.get(s.sha256)
+            head = None if record is None or record.rules != rules else record.head()
+            if record is not None and head is None:
+                stale[s.sha256] = record
+        found[s.sha256] = head
+    return found, stale
 
 
 # A person's topic corrections, as examples (classify/examples.py): learned at the end of a build
@@ -133,7 +130,7 @@ def learn_from_edits(config: SiteConfig, kept: list) -> bool:
         topics = s.meta.get("topics")
         if s.edited and isinstance(topics, list):
             item = cache.get(str(s.meta.get("source_sha256")))
-            if item is not None and item.article.blocks:
+            if item is not None:
                 edits.append((item.article, [str(t) for t in topics], s.path.name))
     path = config.cache_dir / EXAMPLES_FILE
     examples = examples_from_edits(edits, config.topics) if edits else []
@@ -184,9 +181,9 @@ class Found:
     warnings: list
 
 
-def read_articles(config: SiteConfig, old, remember: bool = False) -> Found:
+def read_articles(config: SiteConfig, old, heads: Heads | None = None) -> Found:
     sources, skipped = discover_sources(config.articles_dir, old.sources)
-    items, cached, failed = process_sources(sources, config, remember=remember)
+    items, cached, failed = process_sources(sources, config, heads)
     merged, warnings = collapse_duplicates(items)
     return Found(sources, merged, skipped + failed, cached, len(items) - len(merged), warnings)
 
@@ -264,10 +261,11 @@ class Output:
     language: str
 
 
-def plan_output(config: SiteConfig, synced: Synced, old, cache: PageCache | None) -> Output:
+def plan_output(config: SiteConfig, synced: Synced, old, cache: PageCache | None,
+                templates: Templates | None = None) -> Output:
     labels = load_labels(config.templates_dir, config.language)
     entries, images = image_files(synced.entries, config.cache_dir, config.output_dir, old.outputs)
-    plan = plan_site(config, entries, old.pages, cache=cache, stories=synced.stories)
+    plan = plan_site(config, entries, old.pages, cache=cache, templates=templates, stories=synced.stories)
     files = plan.files + images + render_feeds(config, entries, labels, synced.stories)
     language = search_language([e.language for e in entries], config.language)
     return Output(plan, files, plan_shards(plan.keys, language), language)

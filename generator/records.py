@@ -2,16 +2,28 @@
 
 discover -> Source -> extract -> Article -> summarize -> Summary
                                          -> classify  -> topics (TopicScore)
-summaries (content/summaries/*.md) -> Entry (what the site shows) -> render/feed -> OutputFile
+          all three -> Processed (the record cache keeps it) -> Head (it without the text)
+Heads -> dedupe -> summaries (content/summaries/*.md) -> Entry (what the site shows) -> render/feed -> OutputFile
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 BLOCK_KINDS = ("heading", "paragraph", "quote", "list_item")
+# A stored lead image's name, as Article.image holds it once the cache kept its bytes (cache.py
+# store_image), the summary files keep it and the site serves it: 128 bits of the bytes' sha256.
+IMAGE_NAME_RE = re.compile(r"images/[0-9a-f]{32}\.jpg")
+
+
+def image_name(data: bytes) -> str:
+    """The stored name of a lead image with these bytes (IMAGE_NAME_RE)."""
+    return f"images/{hashlib.sha256(data).hexdigest()[:32]}.jpg"
 
 
 @dataclass(frozen=True)
@@ -30,8 +42,6 @@ class Source:
         """The raw bytes: those discover read, or the file read now, checked against its sha256."""
         if self.data is not None:
             return self.data
-        import hashlib
-
         data = self.path.read_bytes()
         if hashlib.sha256(data).hexdigest() != self.sha256:
             raise ValueError("the file changed during the build; the next build picks it up")
@@ -66,8 +76,8 @@ class Extracted:
 
 
 @dataclass(frozen=True)
-class Article:
-    """What extraction makes of a saved page."""
+class ArticleMeta:
+    """What extraction finds out about a saved page besides its text: all the site shows of it."""
 
     source: str  # Source.rel
     sha256: str  # Source.sha256
@@ -79,11 +89,17 @@ class Article:
     language: str  # BCP 47: zh-Hant, zh-Hans, en, ...
     section: str | None = None
     tags: tuple[str, ...] = ()
-    captions: tuple[str, ...] = ()
-    blocks: tuple[Block, ...] = ()
     saved: str | None = None  # ISO 8601: when the person saved it, from the saving tool (None: unknown)
     # the lead image: a JPEG data URI as extracted, then "images/<sha256>.jpg" once the cache stored it
     image: str | None = None
+
+
+@dataclass(frozen=True)
+class Article(ArticleMeta):
+    """What extraction makes of a saved page: its metadata and its text."""
+
+    captions: tuple[str, ...] = ()
+    blocks: tuple[Block, ...] = ()
 
     @property
     def text(self) -> str:
@@ -92,6 +108,10 @@ class Article:
     @property
     def paragraphs(self) -> tuple[str, ...]:
         return tuple(b.text for b in self.blocks if b.kind != "heading")
+
+    def meta(self) -> ArticleMeta:
+        """The article without its text (blocks, captions)."""
+        return ArticleMeta(**{f.name: getattr(self, f.name) for f in fields(ArticleMeta)})
 
 
 @dataclass(frozen=True)
@@ -112,18 +132,45 @@ class TopicScore:
 
 @dataclass(frozen=True)
 class Processed:
-    """An article with what the generator made of it: the input of the summaries store."""
+    """Everything the per-article stage (articles/process.py) makes of one saved file, its text
+    included: what the record cache keeps. Past that stage a build holds its Head."""
 
     article: Article
     summary: Summary
     topics: tuple[str, ...]  # assigned topic slugs, in site.toml order
-    sources: tuple[str, ...] = ()  # every saved file of this article (duplicates collapse into one)
-    # near-duplicate signature of the body (dedupe.body_signature); an array('I'/'Q') when read from
-    # the cache's heads file (a tenth of the memory)
-    signature: Sequence[int] = ()
-    saved_ns: int = 0  # Source.mtime_ns of the file this record was made from
-    rules: str = ""  # fingerprint of the topic rules `topics` were assigned with
-    minutes: int = 0  # reading time of the article, in minutes (0: not computed)
+    sources: tuple[str, ...]  # the saved file the record was made from
+    signature: Sequence[int]  # near-duplicate signature of the body (dedupe.body_signature)
+    minutes: int  # reading time of the article, in minutes
+    rules: str  # fingerprint of the topic rules `topics` were assigned with
+
+    def head(self) -> Head:
+        """The record without the article's text, its signature packed."""
+        return Head(article=self.article.meta(), summary=self.summary, topics=self.topics, sources=self.sources,
+                    signature=packed_signature(self.signature), minutes=self.minutes, rules=self.rules)
+
+
+@dataclass(frozen=True)
+class Head:
+    """A processed article without its text: all the rest of a build needs of it (collapsing
+    duplicates, its summary file, its pages). The cache's heads file holds these, so a build holds
+    no article text; the full record (Processed) is read only where the text is needed (topics
+    assigned again, topic corrections learned)."""
+
+    article: ArticleMeta
+    summary: Summary
+    topics: tuple[str, ...]  # assigned topic slugs, in site.toml order
+    sources: tuple[str, ...]  # every saved file of this article (duplicates collapse into one)
+    # near-duplicate signature of the body as an array('I'/'Q'): 4 bytes a value where a tuple of
+    # ints takes 36 (45 MiB of a 10,000-article build's memory)
+    signature: Sequence[int]
+    minutes: int  # reading time of the article, in minutes
+    rules: str  # fingerprint of the topic rules `topics` were assigned with
+    saved_ns: int = 0  # Source.mtime_ns of this build's file (orders two saves of one story); never stored
+
+
+def packed_signature(numbers: Sequence[int]) -> array:
+    """A signature as an array of 32-bit values (64-bit if one needs it): how heads hold them."""
+    return array("I" if all(0 <= n <= 0xFFFFFFFF for n in numbers) else "Q", numbers)
 
 
 @dataclass(frozen=True)

@@ -301,3 +301,22 @@ def test_one_pass_finds_what_each_alias_finds_alone(rules):
         found = _find_all(analysed, automata)
         assert found == {alias: _spans(analysed, alias) for alias in set(aliases)}
         assert sum(map(len, found.values())) > 20
+
+
+@pytest.mark.parametrize("language, paragraph", [
+    ("en", "Prof. Li spoke in Washington. Rare earths, e.g. dysprosium, came up.  The U.S. Navy said nothing."),
+    ("zh-Hant", "美國總統川普週四表示：「稀土很重要！」北京隨即回應。\n中方稱，將「依法」管制出口；外界關注。"),
+])
+def test_topics_read_the_sentences_summaries_read(language, paragraph):
+    """Topics and summaries split a paragraph at the same places (sentences.split_sentences): the
+    lead a topic weighs is the lead a summary opens with."""
+    import unicodedata
+
+    from generator.articles.classify.text import analyse_article
+    from generator.articles.sentences import split_sentences
+
+    analysed = analyse_article(article("T", paragraph, language=language))
+    body = analysed.cased.split("\n")[1:]  # NFKC: full-width "；" is ";" there
+    assert body == [" ".join(unicodedata.normalize("NFKC", s).split()) for s in split_sentences(paragraph, language)]
+    assert len(body) == 3 if language == "en" else len(body) >= 4
+    assert [s.zone for s in analysed.sentences[1:]] == ["lead"] * 3 + ["body"] * (len(body) - 3)

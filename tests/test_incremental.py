@@ -20,9 +20,9 @@ def counted(monkeypatch):
     calls: list[str] = []
     real = pipeline.process_source
 
-    def counting(source, rules):
+    def counting(source, rules, **kwargs):
         calls.append(source.rel)
-        return real(source, rules)
+        return real(source, rules, **kwargs)
 
     monkeypatch.setattr(pipeline, "process_source", counting)
     return calls
@@ -276,17 +276,19 @@ def test_heads_keep_a_record_without_its_text(tmp_path, signature):
     from dataclasses import replace
 
     from generator.incremental.cache import Heads
-    from generator.records import Article, Block, Processed, Summary
+    from generator.records import Article, Block, Head, Processed, Summary
 
     article = Article(source="a.md", sha256="d1", title="稀土", published="2025-10-21", author=None, site_name="S",
-                      url=None, language="zh-Hant", tags=("t",), blocks=(Block("paragraph", "正文。"),))
+                      url=None, language="zh-Hant", tags=("t",), captions=("圖",), blocks=(Block("paragraph", "正文。"),))
     item = Processed(article=article, summary=Summary("摘要。", ("要點",), "zh-Hant"), topics=("rare-earths",),
-                    sources=("a.md",), signature=signature, saved_ns=7, rules="r", minutes=2)
-    Heads(tmp_path, "fp").save({"d1": item, "d2": replace(item, minutes=0)})  # no reading time: not kept
+                     sources=("a.md",), signature=signature, rules="r", minutes=2)
+    Heads(tmp_path, "fp").save({"d1": replace(item.head(), saved_ns=7)})
     heads = Heads(tmp_path, "fp")
     head = heads.get("d1")
+    assert type(head) is Head and not hasattr(head.article, "blocks") and not hasattr(head.article, "captions")
     assert tuple(head.signature) == signature  # packed: an array of 32- or 64-bit values
-    assert replace(head, signature=signature) == replace(item, article=replace(article, blocks=()), saved_ns=0)
+    assert head == item.head()  # saved_ns is the build's, not kept
+    assert (head.article.title, head.article.tags, head.minutes, head.rules) == ("稀土", ("t",), 2, "r")
     assert heads.get("d2") is None and Heads(tmp_path, "other").get("d1") is None
 
 
@@ -295,12 +297,12 @@ def test_heads_file_is_written_as_one_sorted_json_document(tmp_path):
     from dataclasses import replace
 
     from generator.incremental.cache import HEADS_VERSION, Heads, encode_head
-    from generator.records import Article, Processed, Summary
+    from generator.records import ArticleMeta, Head, Summary
 
-    article = Article(source="a.md", sha256="d", title="AUKUS", published=None, author=None, site_name=None,
-                      url=None, language="en", tags=(), blocks=())
-    items = {f"d{n}": Processed(article=replace(article, title=f"AUKUS {n} «»"), summary=Summary("S.", (), "en"),
-                               topics=("aukus",), sources=(f"{n}.md",), signature=(n, 2**31), rules="r", minutes=1)
+    article = ArticleMeta(source="a.md", sha256="d", title="AUKUS", published=None, author=None, site_name=None,
+                          url=None, language="en", tags=())
+    items = {f"d{n}": Head(article=replace(article, title=f"AUKUS {n} «»"), summary=Summary("S.", (), "en"),
+                           topics=("aukus",), sources=(f"{n}.md",), signature=(n, 2**31), rules="r", minutes=1)
              for n in (3, 1, 2)}
     Heads(tmp_path, "fp").save(items)
     written = next(tmp_path.glob("heads-*.json")).read_text(encoding="utf-8")
@@ -321,12 +323,12 @@ def test_heads_read_and_kept_are_copied_not_encoded_again(tmp_path, monkeypatch)
 
     from generator.incremental import cache
     from generator.incremental.cache import Heads
-    from generator.records import Article, Processed, Summary
+    from generator.records import ArticleMeta, Head, Summary
 
-    article = Article(source="a.md", sha256="d", title="美中", published=None, author=None, site_name=None,
-                      url=None, language="zh-Hant", tags=(), blocks=())
-    items = {f"d{n}": Processed(article=replace(article, title=f"美中 {n} \u2028«»"), summary=Summary("S.", (), "en"),
-                               topics=("us-china",), sources=(f"{n}.md",), signature=(n, 2**31), rules="r", minutes=1)
+    article = ArticleMeta(source="a.md", sha256="d", title="美中", published=None, author=None, site_name=None,
+                          url=None, language="zh-Hant", tags=())
+    items = {f"d{n}": Head(article=replace(article, title=f"美中 {n} \u2028«»"), summary=Summary("S.", (), "en"),
+                           topics=("us-china",), sources=(f"{n}.md",), signature=(n, 2**31), rules="r", minutes=1)
              for n in range(6)}
     Heads(tmp_path, "fp").save(items)
     heads = Heads(tmp_path, "fp")
@@ -348,7 +350,7 @@ def test_heads_read_and_kept_are_copied_not_encoded_again(tmp_path, monkeypatch)
 
 def test_a_record_is_encoded_as_asdict_would_and_decodes_back(tmp_path):
     import json
-    from dataclasses import asdict, replace
+    from dataclasses import asdict
 
     from generator.incremental.cache import Cache, decode, encode
     from generator.records import Article, Block, Processed, Summary
@@ -358,13 +360,12 @@ def test_a_record_is_encoded_as_asdict_would_and_decodes_back(tmp_path):
                       tags=("稀土", "美中"), captions=("圖／路透",),
                       blocks=(Block("heading", "標題"), Block("paragraph", "正文。")))
     item = Processed(article=article, summary=Summary("摘要。", ("要點一", "要點二"), "zh-Hant"),
-                    topics=("rare-earths", "us-china"), sources=("a.html", "a.txt"), signature=(90, 1, 2**32 - 1),
-                    saved_ns=7, rules="r", minutes=3)
+                     topics=("rare-earths", "us-china"), sources=("a.html", "a.txt"), signature=(90, 1, 2**32 - 1),
+                     rules="r", minutes=3)
     assert json.dumps(encode(item), sort_keys=True) == json.dumps(asdict(item), sort_keys=True)
-    unsaved = replace(item, saved_ns=0)  # the file's time is the build's business, not the record's
-    assert decode(json.loads(json.dumps(encode(item)))) == unsaved
-    Cache(tmp_path, "fp").put("d", item)
-    assert Cache(tmp_path, "fp").get("d") == unsaved
+    assert decode(json.loads(json.dumps(encode(item)))) == item
+    assert Cache(tmp_path, "fp").put("d", item) == item.head()
+    assert Cache(tmp_path, "fp").get("d") == item
 
 BUILD_IN_A_FRESH_PROCESS = """
 import sys
@@ -412,12 +413,12 @@ def test_heads_file_read_head_by_head_survives_damage(tmp_path, caplog):
     from dataclasses import replace
 
     from generator.incremental.cache import HEADS_VERSION, Heads
-    from generator.records import Article, Processed, Summary
+    from generator.records import ArticleMeta, Head, Summary
 
-    article = Article(source="a.md", sha256="d", title="AUKUS", published=None, author=None, site_name=None,
-                      url=None, language="en", tags=(), blocks=())
-    items = {f"d{n}": Processed(article=replace(article, title=f"T{n}"), summary=Summary("S.", (), "en"),
-                               topics=(), sources=(f"{n}.md",), signature=(n,), rules="r", minutes=1) for n in range(3)}
+    article = ArticleMeta(source="a.md", sha256="d", title="AUKUS", published=None, author=None, site_name=None,
+                          url=None, language="en", tags=())
+    items = {f"d{n}": Head(article=replace(article, title=f"T{n}"), summary=Summary("S.", (), "en"),
+                           topics=(), sources=(f"{n}.md",), signature=(n,), rules="r", minutes=1) for n in range(3)}
     Heads(tmp_path, "fp").save(items)
     path = next(tmp_path.glob("heads-*.json"))
     good = path.read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ import generator.site.render as render
 import generator.site.search as search
 from generator.cli import main
 from generator.articles.discover import discover_sources
-from generator.serve.rebuild import build_serving
+from generator.serve.rebuild import Memory, build_serving
 from generator.incremental.state import load_state, nothing_changed
 
 
@@ -283,19 +283,21 @@ def test_the_template_environment_is_reused_until_a_template_changes(tmp_path):
     templates.mkdir()
     page = templates / "page.html"
     page.write_text("one {{ x }}", encoding="utf-8")
-    env = render.make_env(templates)
-    assert render.make_env(templates) is env
+    kept = render.Templates()
+    env = kept.env(templates)
+    assert kept.env(templates) is env and render.make_env(templates) is not env  # a build compiles its own
     assert env.get_template("page.html").render(x=1) == "one 1"
     st = page.stat()
     page.write_text("two {{ x }}", encoding="utf-8")
     os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
-    fresh = render.make_env(templates)
+    fresh = kept.env(templates)
     assert fresh is not env and fresh.get_template("page.html").render(x=1) == "two 1"
 
 
 def test_serving_builds_write_only_changed_files_in_place(site):
     fill(site)
-    first = build_serving(site.config())
+    memory = Memory()
+    first = build_serving(site.config(), memory)
     first.epilogue()
     out = site.config().output_dir
 
@@ -307,7 +309,7 @@ def test_serving_builds_write_only_changed_files_in_place(site):
     path = site.articles / "world" / "short.md"
     path.write_text(path.read_text(encoding="utf-8").replace("met again on Monday", "met again on Friday"),
                     encoding="utf-8")
-    build_serving(site.config()).epilogue()
+    build_serving(site.config(), memory).epilogue()
     after = snapshot()
     assert out.stat().st_ino == folder  # the live folder, not a swapped-in copy
     touched = {p for p in after if after[p][0] != before.get(p, (None,))[0]}
@@ -315,7 +317,7 @@ def test_serving_builds_write_only_changed_files_in_place(site):
     assert changed and touched == changed
     page = next(p for p in after if p.startswith("articles/") and b"US-China trade talks resume" in after[p][1])
     path.unlink()
-    build_serving(site.config()).epilogue()
+    build_serving(site.config(), memory).epilogue()
     assert not (out / page).exists() and (out / "index.html").is_file()
     assert b"US-China trade talks resume" not in (out / "index.html").read_bytes()
 
@@ -364,7 +366,7 @@ def test_a_topic_alias_change_reassigns_topics_without_extracting_again(site, mo
     site.build()
     extracted: list[str] = []
     real = pipeline.process_source
-    monkeypatch.setattr(pipeline, "process_source", lambda s, r: extracted.append(s.rel) or real(s, r))
+    monkeypatch.setattr(pipeline, "process_source", lambda s, r, **kw: extracted.append(s.rel) or real(s, r, **kw))
     if parallel:
         monkeypatch.setattr(workers, "MIN_PARALLEL", 0)
         monkeypatch.setattr(workers, "worker_count", lambda: 2)
@@ -383,12 +385,12 @@ def test_the_dev_server_reuses_the_state_it_saved_but_not_one_written_by_another
 
     config = site.config()
     mine = BuildState(articles=7, pages={"index.html": "k"})
-    save_state(config, mine)
-    assert load_state(config, reuse=True) is mine
+    held = (save_state(config, mine), mine)
+    assert load_state(config, held) is mine
     assert load_state(config) == mine and load_state(config) is not mine
     text = state_path(config).read_text(encoding="utf-8").replace('"articles":7', '"articles":8')
     state_path(config).write_text(text, encoding="utf-8")  # another build (make site) saved its own
-    assert load_state(config, reuse=True).articles == 8
+    assert load_state(config, held).articles == 8
 
 
 def test_search_shards_cover_every_article_page_once_and_stay_put():
@@ -468,11 +470,12 @@ def test_a_serving_build_leaves_its_epilogue_paused_until_told(site):
     from generator.incremental.state import state_path
 
     fill(site)
-    build_serving(site.config()).epilogue()
+    memory = Memory()
+    build_serving(site.config(), memory).epilogue()
     saved = state_path(site.config()).read_bytes()
     path = site.articles / "world" / "short.md"
     path.write_text(path.read_text(encoding="utf-8").replace("Monday", "Tuesday"), encoding="utf-8")
-    report = build_serving(site.config())
+    report = build_serving(site.config(), memory)
     paused, go_on = threading.Event(), threading.Event()
 
     def pause():
@@ -578,19 +581,18 @@ def test_a_shards_pages_are_linked_in_their_folders_with_or_without_gnu_cp(tmp_p
 
 
 def test_the_dev_servers_memory_holds_only_the_current_articles_records(site):
-    """digest serve keeps records in memory between builds: an article saved again (new bytes) or
-    deleted must not leave its old record there for as long as the server runs."""
-    from generator.incremental import cache as cache_module
-
+    """digest serve keeps the articles' heads in memory between builds: an article saved again (new
+    bytes) or deleted must not leave its old head there for as long as the server runs."""
     fill(site)
-    build_serving(site.config())
-    held = len(cache_module._MEMORY) + len(cache_module._HEADS_MEMORY)
+    memory = Memory()
+    build_serving(site.config(), memory)
+    held = len(memory.heads(site.config()))
     assert held >= 2
     for round_ in range(3):  # the same article saved with new text, three times
         path = site.articles / "aukus-submarines.md"
         path.write_text(path.read_text(encoding="utf-8") + f"\n\nA new paragraph, round {round_}.\n", encoding="utf-8")
-        build_serving(site.config())
-    assert len(cache_module._MEMORY) + len(cache_module._HEADS_MEMORY) <= held
+        build_serving(site.config(), memory)
+    assert len(memory.heads(site.config())) == held
     (site.articles / "pension-reform.md").unlink()
-    build_serving(site.config())
-    assert len(cache_module._MEMORY) + len(cache_module._HEADS_MEMORY) < held
+    build_serving(site.config(), memory)
+    assert len(memory.heads(site.config())) == held - 1

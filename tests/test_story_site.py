@@ -57,7 +57,7 @@ def test_clean_story_accepts_ids_and_new_and_refuses_anything_else():
 
 def processed(key: str) -> Processed:
     a = article(key)
-    return Processed(a, Summary("s", (), a.language), ())
+    return Processed(a, Summary("s", (), a.language), (), (a.source,), (), 1, "")
 
 
 def test_a_build_decides_only_new_articles_and_reads_features_only_within_their_window():

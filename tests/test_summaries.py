@@ -5,7 +5,7 @@ from dataclasses import replace
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from generator.records import Article, Block, Processed, Summary
+from generator.records import Article, Block, Head, Summary
 from generator.site.summaries import load_summaries, mint_id, read_summary, remember_summaries, sync_one, sync_summary_files
 
 
@@ -18,7 +18,8 @@ def sync_summaries(folder, items):
 def item(source="a.txt", title="Rare earth deal signed", sha256="d1", text="Body text.", url=None):
     article = Article(source=source, sha256=sha256, title=title, published="2025-10-21", author=None,
                       site_name="Site", url=url, language="en", blocks=(Block("paragraph", text),))
-    return Processed(article, Summary(text, ("Point one.",), "en"), ("rare-earths",), (source,))
+    return Head(article.meta(), Summary(text, ("Point one.",), "en"), ("rare-earths",), (source,), signature=(),
+                minutes=1, rules="")
 
 
 def test_generated_file_then_unchanged_on_second_sync(tmp_path):

@@ -1,4 +1,4 @@
-"""Near-duplicate articles (one story saved twice) -> one Processed record with every source.
+"""Near-duplicate articles (one story saved twice) -> one head (records.Head) with every source.
 
 An HTML save and a text dump of one page, or two saves of a story a day apart, extract to nearly
 the same body. The body is shingled (Chinese: character 4-grams of the OpenCC-normalized text;
@@ -6,7 +6,7 @@ other languages: word 3-grams) and sketched with datasketch's MinHash once per a
 worker, cached with it). On every build, LSH banding over the sketches finds candidate pairs, and
 a pair is one article when the estimated Jaccard similarity of the bodies is high, or when the
 shorter body lies almost wholly inside the longer (an update that grew). Each group becomes one
-record: the newest save's text, with every file in `sources`; every member must be like that
+record: the newest save's (its text's summary and topics), with every file in `sources`; every member must be like that
 newest save itself, so a chain of look-alikes never grows into one entry. The record's fields are
 merged, not just its files: where the newest save does not know a field (a text dump has no
 address, outlet or author), it takes the value another save of the group knows (merge_fields).
@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 
 from generator.articles.lang import CJK_RE, cjk_count, normalize
 from generator.dates import is_zoneless
-from generator.records import Article, Processed
+from generator.records import Article, ArticleMeta, Head
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,7 @@ def same_article(jaccard, contained, smaller):
                                      & (smaller >= CONTAINED_MIN_SHINGLES))
 
 
-def _published(item: Processed) -> float | None:
+def _published(item: Head) -> float | None:
     """The published time as a UTC timestamp (a bare date is the start of its day), or None."""
     value = item.article.published
     if not value:
@@ -187,7 +187,7 @@ def _published(item: Processed) -> float | None:
     return when.timestamp()
 
 
-def newest_first(item: Processed) -> tuple:
+def newest_first(item: Head) -> tuple:
     """Sort key: later published first (dated before undated), then later save, then path order."""
     published = _published(item)
     return (published is None, -(published or 0.0), -item.saved_ns, item.article.source)
@@ -204,7 +204,7 @@ def _precision(value: str | None) -> int:
     return 1 if "T" not in value else 2 if is_zoneless(value) else 3
 
 
-def _merged_published(articles: list[Article]) -> str | None:
+def _merged_published(articles: list[ArticleMeta]) -> str | None:
     """The newest save's date, or a more precise one of the same day from another save (the HTML
     save's "…T14:30:00+08:00" over its text dump's zone-less "…T14:30:00"); another save's date
     only when the newest save has none."""
@@ -213,7 +213,7 @@ def _merged_published(articles: list[Article]) -> str | None:
     return max(same_day, key=_precision, default=None)
 
 
-def merge_fields(group: list[Processed]) -> Processed:
+def merge_fields(group: list[Head]) -> Head:
     """The group's record (its first, newest save), each field it does not know taken from the
     first save of the group that knows it; its text, title, summary and topics stay its own."""
     articles = [item.article for item in group]
@@ -286,7 +286,7 @@ def _groups(ranked: list[int], pairs: list[tuple[int, int, float]]) -> dict[int,
     return groups
 
 
-def collapse_duplicates(items: list[Processed]) -> tuple[list[Processed], list[tuple[str, str]]]:
+def collapse_duplicates(items: list[Head]) -> tuple[list[Head], list[tuple[str, str]]]:
     """Items with duplicates merged (each group where its newest save was) and (file, message)
     notes of each merge.
 
@@ -303,7 +303,7 @@ def collapse_duplicates(items: list[Processed]) -> tuple[list[Processed], list[t
     table = np.array([items[i].signature for i in signed], dtype=np.int64)
     sizes, values = table[:, 0], np.ascontiguousarray(table[:, 1:].astype(np.uint32))
     ranked = sorted(range(len(signed)), key=lambda row: newest_first(items[signed[row]]))
-    merged: dict[int, Processed] = {}
+    merged: dict[int, Head] = {}
     dropped: set[int] = set()
     for head, members in _groups(ranked, _verified_pairs(values, sizes)).items():
         if len(members) == 1:

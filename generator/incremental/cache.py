@@ -2,11 +2,11 @@
 
 Key = sha256(source bytes digest + fingerprint), where the fingerprint covers the code that makes a
 record (records_fingerprint); a record also names the topic rules its topics were assigned with
-(digest.reclassify). A missing, old or corrupt entry is a miss; a cache folder that cannot be used
+(articles/process.py reclassify). A missing, old or corrupt entry is a miss; a cache folder that cannot be used
 at all is a warning, never a failure.
 
-Beside the records, one file (`heads-<fingerprint>.json`) holds the last build's records without
-their article text ("heads"): all a build needs of an unchanged article (metadata, summary, topics,
+Beside the records (records.Processed), one file (`heads-<fingerprint>.json`) holds the last
+build's records without their article text (records.Head): all a build needs of an unchanged article (metadata, summary, topics,
 near-duplicate signature, reading time). A build reads that one file instead of a record per
 article, and holds no article text in memory; full records are read only for articles whose text
 is needed again (topics under changed rules).
@@ -23,18 +23,15 @@ import os
 from array import array
 from dataclasses import fields, replace
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from generator.incremental.files import write_bytes_atomic
 from generator.incremental.fingerprint import code_fingerprint
-from generator.records import Article, Block, Processed, Summary
+from generator.records import Article, ArticleMeta, Block, Head, Processed, Summary, image_name, packed_signature
 
 log = logging.getLogger(__name__)
 # Bump when the cached record layout changes.
-CACHE_VERSION = 5
-# Lead images, by the hash of their bytes, beside the records (cache_dir/images/; the site serves
-# them under the same name).
-IMAGES_DIR = "images"
+CACHE_VERSION = 6  # 6: a record holds no saved_ns; its minutes and rules always set
 
 
 def records_fingerprint() -> str:
@@ -44,82 +41,81 @@ def records_fingerprint() -> str:
     return hashlib.sha256(f"v{CACHE_VERSION}\n{code_fingerprint('articles.process', 'incremental.cache')}".encode()).hexdigest()
 
 
-def _data(item: Processed, blocks: bool, skip: tuple[str, ...] = ()) -> dict:
-    """A record as JSON data, built field by field (asdict deep-copies every string and number:
-    1.5 ms a record, and 12 s a build at 10,000 for the heads' signatures); the signature is left
-    to the caller."""
-    article = {f.name: _plain(getattr(item.article, f.name)) for f in fields(item.article) if f.name != "blocks"}
-    article["blocks"] = [{"kind": b.kind, "text": b.text} for b in item.article.blocks] if blocks else []
-    data = {f.name: _plain(getattr(item, f.name)) for f in fields(item) if f.name not in ("article", *skip)}
-    data["article"] = article
-    data["summary"] = {f.name: _plain(getattr(item.summary, f.name)) for f in fields(item.summary)}
-    return data
+def _flat(record, skip: tuple[str, ...] = ()) -> dict:
+    """A flat record's fields as JSON data, field by field (asdict deep-copies every string and
+    number: 1.5 ms a record, and 12 s a build at 10,000 for the heads' signatures)."""
+    return {f.name: _plain(getattr(record, f.name)) for f in fields(record) if f.name not in skip}
 
 
 def encode(item: Processed) -> dict:
     """The whole record as JSON data: what dataclasses.asdict gives (tested)."""
-    data = _data(item, blocks=True)
-    data["signature"] = list(item.signature)
-    return data
+    article = _flat(item.article, skip=("blocks",))
+    article["blocks"] = [{"kind": b.kind, "text": b.text} for b in item.article.blocks]
+    return dict(_flat(item, skip=("article", "summary", "signature")), article=article,
+                summary=_flat(item.summary), signature=list(item.signature))
 
 
-def encode_head(item: Processed) -> dict:
-    """The record without the article's text (blocks), as JSON data; see the module docstring."""
-    data = _data(item, blocks=False, skip=("saved_ns",))
-    data["signature"] = _pack(item.signature)
-    return data
+def encode_head(head: Head) -> dict:
+    """A head as JSON data (its saved_ns is the build's, not stored); see the module docstring."""
+    return dict(_flat(head, skip=("article", "summary", "signature", "saved_ns")), article=_flat(head.article),
+                summary=_flat(head.summary), signature=_pack(head.signature))
 
 
-def packed_signature(numbers) -> array:
-    """A signature as an array of 32-bit values (64-bit if one needs it): how heads hold them."""
-    return array("I" if all(0 <= n <= 0xFFFFFFFF for n in numbers) else "Q", numbers)
-
-
-def _pack(numbers: tuple[int, ...]) -> str:
+def _pack(numbers: Sequence[int]) -> str:
     """A near-duplicate signature (its size, then 32-bit hash values) as base64: half the heads
     file's size as a JSON list of numbers, and read many times faster."""
-    code = "I" if all(0 <= n <= 0xFFFFFFFF for n in numbers) else "Q"
-    return code + base64.b64encode(array(code, numbers).tobytes()).decode("ascii")
+    packed = packed_signature(numbers)
+    return packed.typecode + base64.b64encode(packed.tobytes()).decode("ascii")
 
 
 def _unpack(text: str) -> array:
-    """The signature as the packed array itself: 4 bytes a value, where a tuple of ints takes 36
-    (45 MiB of a 10,000-article build's memory). Compares equal to its tuple as tuple(...)."""
+    """The signature as the packed array itself (records.Head.signature)."""
     if text[:1] not in ("I", "Q"):
         raise ValueError("not a packed signature")
     return array(text[0], base64.b64decode(text[1:].encode("ascii"), validate=True))
-
-
-def _signature(value) -> tuple[int, ...] | array:
-    return value if isinstance(value, array) else tuple(value)
 
 
 def _plain(value):
     return list(value) if isinstance(value, tuple) else value
 
 
+def _summary(data: dict) -> Summary:
+    return Summary(**dict(data, key_points=tuple(data["key_points"])))
+
+
 def decode(data: dict) -> Processed:
     a = dict(data["article"])
     a["blocks"] = tuple(Block(**b) for b in a["blocks"])
     a["tags"], a["captions"] = tuple(a["tags"]), tuple(a["captions"])
-    s = dict(data["summary"])
-    s["key_points"] = tuple(s["key_points"])
-    return Processed(article=Article(**a), summary=Summary(**s), topics=tuple(data["topics"]),
-                    sources=tuple(data["sources"]), signature=_signature(data.get("signature", ())), rules=data.get("rules", ""),
-                    minutes=data.get("minutes", 0))
+    return Processed(article=Article(**a), summary=_summary(data["summary"]), topics=tuple(data["topics"]),
+                     sources=tuple(data["sources"]), signature=tuple(data["signature"]),
+                     minutes=data["minutes"], rules=data["rules"])
 
 
-HEADS_VERSION = 4  # 4: one head a line
+def decode_head(data: dict) -> Head:
+    a = dict(data["article"], tags=tuple(data["article"]["tags"]))
+    return Head(article=ArticleMeta(**a), summary=_summary(data["summary"]), topics=tuple(data["topics"]),
+                sources=tuple(data["sources"]), signature=_unpack(data["signature"]),
+                minutes=data["minutes"], rules=data["rules"])
+
+
+HEADS_VERSION = 5  # 4: one head a line; 5: a head is records.Head (no captions)
 
 
 class Heads:
-    """The heads file of one fingerprint: digest -> record without text (Processed with no blocks)."""
+    """The heads file of one fingerprint: digest -> Head (the record without its text).
+
+    One build reads it, serves heads from it and saves the build's heads. The dev server keeps one
+    open between its builds (serve/rebuild.py Memory): after a save it holds exactly the heads saved,
+    so the next build reads neither the file nor a record for an unchanged article, and does not
+    write the file again when no head changed."""
 
     def __init__(self, folder: Path, fingerprint: str):
         self.path = Path(folder) / f"heads-{fingerprint[:32]}.json"
         self.folder = Path(folder)
-        self._raw: dict[str, Processed | Exception] = {}  # read, not yet served (an error: damaged)
-        self._served: dict[str, Processed] = {}  # what get() returned, by digest (popped from _raw)
+        self.fingerprint = fingerprint
+        self._raw: dict[str, Head | Exception] = {}  # read, not yet served (an error: damaged)
+        self._served: dict[str, Head] = {}  # what get() returned, by digest (popped from _raw)
         self._read = False
         self.replaced = False  # save() removed the heads file of another fingerprint (other code)
 
@@ -133,9 +129,15 @@ class Heads:
         except (OSError, ValueError, AttributeError, TypeError, IndexError) as exc:
             log.warning("%s: unreadable, reading the full records instead (%s)", self.path, exc)
 
-    def get(self, digest: str) -> Processed | None:
+    def __len__(self) -> int:
+        """How many heads this object holds in memory."""
+        return len(self._raw) + len(self._served)
+
+    def get(self, digest: str) -> Head | None:
         if not self._read:
             self._load()
+        if digest in self._served:
+            return self._served[digest]
         item = self._raw.pop(digest, None)
         if isinstance(item, Exception):
             log.warning("%s: damaged head of %s, reading its full record (%s)", self.path, digest[:12], item)
@@ -144,17 +146,12 @@ class Heads:
             self._served[digest] = item
         return item
 
-    def note(self, digest: str, item: Processed) -> None:
-        """An item this process kept in memory since it last read or wrote this file (digest
-        serve): as good as read from it, so an unchanged set of items does not rewrite the file."""
-        self._served[digest] = item
-
-    def save(self, items: dict[str, Processed]) -> None:
-        """Keep the heads of exactly these items (digest -> record); an item without a reading time
-        is left out (its text would be needed). Written only when it differs; old files removed."""
+    def save(self, kept: dict[str, Head]) -> None:
+        """Keep exactly these heads (digest -> head). Written only when it differs; the heads files
+        of other fingerprints removed (then `replaced` is true)."""
+        self.replaced = False
         if not self._read:
             self._load()
-        kept = {d: item for d, item in items.items() if item.minutes}
         if not self._raw and kept.keys() == self._served.keys() and self.path.exists() \
                 and all(self._served[d] is item for d, item in kept.items()):
             return  # every head was read and is kept as read, and there is no other
@@ -175,21 +172,21 @@ class Heads:
             log.warning("%s: cannot write (%s); the next build reads the full records", self.path, exc)
 
 
-def _decode_head(data) -> Processed | Exception:
+def _decode_head(data) -> Head | Exception:
     try:
-        return decode(dict(data, signature=_unpack(data["signature"])))
+        return decode_head(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         return exc
 
 
-def _read_heads(lines) -> dict[str, Processed | Exception]:
+def _read_heads(lines) -> dict[str, Head | Exception]:
     """The heads file (its lines) as records, each decoded as soon as its line is read: neither the
     file's text nor its JSON data is ever held whole beside the records (their peak at 10,000
     articles: 70 MiB). A file of another layout or version gives nothing."""
     it = iter(lines)
     if next(it, "") != '{"heads":{\n':
         raise ValueError("not a heads file")
-    heads: dict[str, Processed | Exception] = {}
+    heads: dict[str, Head | Exception] = {}
     for line in it:
         if line.startswith("}"):
             tail = json.loads("{" + line[2:]) if line.startswith("},") else {}
@@ -228,7 +225,7 @@ def _head_lines(path: Path | None) -> Iterator[Iterator[tuple[str, str]]]:
         yield heads(lines)
 
 
-def _write_heads(out, items: dict[str, Processed], old: Iterator[tuple[str, str]] = iter(()),
+def _write_heads(out, items: dict[str, Head], old: Iterator[tuple[str, str]] = iter(()),
                  reuse: set[str] = frozenset()) -> None:
     """The heads file: JSON with one head a line (JSON strings hold no raw line breaks), sorted by
     digest, written one head at a time (never the whole file's JSON data or text at once).
@@ -254,59 +251,26 @@ def _write_heads(out, items: dict[str, Processed], old: Iterator[tuple[str, str]
     out.write(f'}},"version":{dump(HEADS_VERSION)}}}\n')
 
 
-# The dev server's builds keep what they read or made in memory too, so a save re-reads nothing
-# but the changed file. Keyed like the files (digest + fingerprint).
-_MEMORY: dict[str, Processed] = {}
-_HEADS_MEMORY: dict[str, Processed] = {}  # records without text (Heads), for process_sources only
-
-
 class Cache:
-    def __init__(self, folder: Path, fingerprint: str, remember: bool = False):
+    """The records (Processed, with the text) by source digest, one JSON file each."""
+
+    def __init__(self, folder: Path, fingerprint: str):
         self.folder = folder
         self.fingerprint = fingerprint
-        self.remember = remember  # keep entries in this process's memory (digest serve)
 
     def _path(self, digest: str) -> Path:
         key = hashlib.sha256(f"{digest}:{self.fingerprint}".encode()).hexdigest()
         return self.folder / key[:2] / f"{key}.json"
 
-    def remembered(self, digest: str) -> Processed | None:
-        """The record, or head, this process keeps in memory (digest serve), else None."""
-        if not self.remember:
-            return None
-        name = self._path(digest).name
-        return _MEMORY.get(name) or _HEADS_MEMORY.get(name)
-
-    def forget_others(self, digests) -> int:
-        """digest serve: keep in memory only the records of these sources (the current build's), so
-        an article saved again and again, or deleted, does not leave its old records behind for as
-        long as the server runs. Returns how many were dropped."""
-        keep = {self._path(d).name for d in digests}
-        gone = [name for memory in (_MEMORY, _HEADS_MEMORY) for name in memory if name not in keep]
-        for name in gone:
-            _MEMORY.pop(name, None)
-            _HEADS_MEMORY.pop(name, None)
-        return len(gone)
-
-    def remember_head(self, digest: str, item: Processed) -> None:
-        """Keep a head in memory (digest serve); get() never returns it: it has no text."""
-        if self.remember:
-            _HEADS_MEMORY[self._path(digest).name] = item
-
     def get(self, digest: str) -> Processed | None:
         path = self._path(digest)
-        if self.remember and path.name in _MEMORY:
-            return _MEMORY[path.name]
         try:
-            item = decode(json.loads(path.read_text(encoding="utf-8")))
+            return decode(json.loads(path.read_text(encoding="utf-8")))
         except FileNotFoundError:
-            item = None
+            return None
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("%s: unreadable cache entry, rebuilding it (%s)", path, exc)
-            item = None
-        if item is not None and self.remember:
-            _MEMORY[path.name] = item
-        return item
+            return None
 
     def prune(self, keep: Iterable[str]) -> int:
         """Remove every record but those of these source digests under this fingerprint: what other
@@ -320,28 +284,26 @@ class Cache:
                 removed += 1
         return removed
 
-    def put(self, digest: str, item: Processed) -> Processed:
-        """Keep the record; returns it as kept: a lead image it carries as a data URI is stored once in
-        images/ under the hash of its bytes (the name is what the record, the summary and the site
-        keep; the bytes never travel in a record or the heads file)."""
+    def put(self, digest: str, item: Processed) -> Head:
+        """Keep the record; returns the head of the record as kept: a lead image it carries as a data
+        URI is stored once in images/ under the hash of its bytes (the name is what the record, the
+        summary and the site keep; the bytes never travel in a record or the heads file)."""
         item = self.store_image(item)
         path = self._path(digest)
-        if self.remember:
-            _MEMORY[path.name] = item
         try:
             # put is called for a record made or changed now: no point reading the old one first
             write_bytes_atomic(path, json.dumps(encode(item), ensure_ascii=False, sort_keys=True).encode("utf-8"),
                                compare=False)
         except OSError as exc:
             log.warning("%s: cannot write cache (%s); continuing without it", self.folder, exc)
-        return item
+        return item.head()
 
     def store_image(self, item: Processed) -> Processed:
         image = item.article.image
         if not image or not image.startswith("data:"):
             return item
         data = base64.b64decode(image.split(",", 1)[1])
-        name = f"{IMAGES_DIR}/{hashlib.sha256(data).hexdigest()[:32]}.jpg"
+        name = image_name(data)
         path = self.folder / name
         try:
             if not path.is_file():

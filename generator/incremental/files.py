@@ -6,10 +6,15 @@ where the file system has none) serve every cache, store and the output folder.
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import shutil
 import tempfile
 from pathlib import Path
+
+log = logging.getLogger(__name__)
+
 
 def write_bytes_atomic(path: Path, data: bytes, durable: bool = False, compare: bool = True) -> bool:
     """Write through a temporary file and a rename, so a reader (or a killed build) sees the old
@@ -36,6 +41,31 @@ def write_bytes_atomic(path: Path, data: bytes, durable: bool = False, compare: 
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+def read_json_state(path: Path, version: int, key: str, otherwise: str) -> dict:
+    """The `key` table of a small JSON state file (write_json_state's): {} when the file is missing
+    or of another version, and when it cannot be read, with a warning saying what happens
+    `otherwise` ("path: unreadable, <otherwise> (reason)")."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("version") == version and isinstance(data.get(key), dict):
+            return data[key]
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, AttributeError) as exc:
+        log.warning("%s: unreadable, %s (%s)", path, otherwise, exc)
+    return {}
+
+
+def write_json_state(path: Path, version: int, key: str, table: dict, indent: int | None = None) -> None:
+    """{"version": version, key: table} as JSON, written atomically; a folder that cannot be
+    written is a warning (state is a saving, never a reason to fail)."""
+    data = json.dumps({"version": version, key: table}, sort_keys=True, indent=indent).encode("utf-8")
+    try:
+        write_bytes_atomic(Path(path), data, compare=False)
+    except OSError as exc:
+        log.warning("%s: cannot write (%s)", path, exc)
 
 
 def link_file(src: str | Path, dst: str | Path, copy: bool = False) -> None:

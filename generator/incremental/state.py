@@ -129,11 +129,6 @@ def state_path(config) -> Path:
     return Path(config.cache_dir) / STATE_FILE
 
 
-# The dev server's last saved state, by file: (its stat when saved, the state), so a rebuild after a
-# save does not parse the state file it wrote itself (megabytes at 10,000 articles).
-_SAVED: dict[Path, tuple[tuple, BuildState]] = {}
-
-
 def file_version(st: os.stat_result) -> list[int]:
     """What identifies a file's version without reading it: [size, mtime_ns, inode] (a list, as it
     comes back from the JSON state)."""
@@ -144,13 +139,15 @@ def _file_stat(path: Path) -> list[int]:
     return file_version(path.stat())
 
 
-def load_state(config, reuse: bool = False) -> BuildState:
-    """The last build's state; with `reuse`, the one this process saved if the file is still it."""
+def load_state(config, held: tuple[list[int], BuildState] | None = None) -> BuildState:
+    """The last build's state. `held`: (the state file's version as save_state returned it, the
+    state saved): that state, when the file is still that version (the dev server keeps it, so a
+    rebuild after a save does not parse the file it wrote itself: megabytes at 10,000 articles)."""
     path = state_path(config)
-    if reuse and path in _SAVED:
+    if held is not None:
         try:
-            if _file_stat(path) == _SAVED[path][0]:
-                return _SAVED[path][1]
+            if _file_stat(path) == held[0]:
+                return held[1]
         except OSError:
             pass
     try:
@@ -169,9 +166,10 @@ def _last_build_path(config) -> Path:
     return Path(config.cache_dir) / LAST_BUILD_FILE
 
 
-def save_state(config, state: BuildState, pause=None) -> None:
+def save_state(config, state: BuildState, pause=None) -> list[int] | None:
     """Write the state, then the small file the no-op check reads (its signature and report lines),
-    removed first so that it never vouches for an older state."""
+    removed first so that it never vouches for an older state. Returns the state file's version
+    (file_version; for load_state's `held`), None when it could not be written."""
     path = state_path(config)
     last = _last_build_path(config)
     try:
@@ -183,14 +181,16 @@ def save_state(config, state: BuildState, pause=None) -> None:
         with open(tmp, "w", encoding="utf-8") as fh:
             _write_sorted_json(fh, {"version": STATE_VERSION, **vars(state)}, pause)
         os.replace(tmp, path)
-        _SAVED[path] = (_file_stat(path), state)
+        version = _file_stat(path)
         if state.signature:
             write_bytes_atomic(last, json.dumps({"version": STATE_VERSION, "signature": state.signature,
                                                  "articles": state.articles, "skipped": state.skipped,
                                                  "warnings": state.warnings, "pages": len(state.pages)},
                                                 ensure_ascii=False).encode("utf-8"))
+        return version
     except OSError as exc:
         log.warning("%s: cannot write build state (%s); the next build checks everything", path, exc)
+        return None
 
 
 def _dump(value) -> str:

@@ -133,27 +133,14 @@ def map_in_forks(func, items: list, min_items: int, *args) -> tuple[list, int]:
 def clean_context(preload: list[str]):
     """Workers started from a small, clean process (multiprocessing's forkserver with `preload`
     imported), never forked from the build: a forked worker starts as large as the build, and
-    its page faults copy what it touches. Stop it with `stop_clean_server`."""
+    its page faults copy what it touches. The forkserver is one per process and lives as long as
+    it (a later pool reuses it, with what the first one preloaded); it is never stopped here, as
+    multiprocessing offers no public way to (bench/build.py stops it to count its workers' time)."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(preload)
     return context
-
-
-def stop_clean_server(context) -> None:
-    """Stop the forkserver and wait for it: its workers' time and memory then count as this
-    process's children (wait4, `time`), as a forked pool's do; the next use starts it again."""
-    if context.get_start_method() != "forkserver":
-        return
-    from multiprocessing import forkserver
-
-    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
-    if stop is not None:
-        try:
-            stop()
-        except OSError:
-            pass
 
 
 def run_sources(sources: list[Source], rules: tuple, work: Callable, clean: bool = False
@@ -182,9 +169,6 @@ def run_sources(sources: list[Source], rules: tuple, work: Callable, clean: bool
     except BrokenProcessPool:  # a worker died (killed, out of memory): finish as a serial build would
         log.warning("a worker process died; digesting the remaining %d articles here", len(sources) - done)
         yield from (_digest_one(s, rules, work) for s in sources[done:])
-    finally:
-        if clean:
-            stop_clean_server(context)
 
 
 def _classify_chunk(items: list[Processed], rules: tuple, work: Callable) -> list[Processed]:

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.ingest.add import Outcome, add_one
+from generator.incremental.files import read_json_state, write_json_state
 from generator.ingest.fetch import FetchError, HostGate, Limits, fetch
 from generator.ingest.library import Library
 from generator.ingest.sources import FeedSource
@@ -109,25 +109,11 @@ class CollectState:
         self.feeds: dict[str, dict] = {}
 
     def load(self) -> "CollectState":
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("version") == STATE_VERSION and isinstance(data.get("feeds"), dict):
-                self.feeds = data["feeds"]
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError, AttributeError) as exc:
-            log.warning("%s: unreadable, every feed is read whole this time (%s)", self.path, exc)
+        self.feeds = read_json_state(self.path, STATE_VERSION, "feeds", "every feed is read whole this time")
         return self
 
     def save(self) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"version": STATE_VERSION, "feeds": self.feeds}, sort_keys=True, indent=1),
-                           encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            log.warning("%s: cannot write (%s)", self.path, exc)
+        write_json_state(self.path, STATE_VERSION, "feeds", self.feeds, indent=1)
 
 
 def on_topic(rules):

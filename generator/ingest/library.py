@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import logging
 import os
 import threading
@@ -25,6 +24,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from generator.articles.discover import KINDS, is_article_file
+from generator.incremental.files import read_json_state, write_json_state
 from generator.site.slugs import make_slug
 
 log = logging.getLogger(__name__)
@@ -91,14 +91,7 @@ class Library:
 
     def load(self) -> "Library":
         """Read the index and bring it up to date with the articles folder."""
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("version") == INDEX_VERSION and isinstance(data.get("files"), dict):
-                self.files = data["files"]
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError, AttributeError) as exc:
-            log.warning("%s: unreadable, rebuilt from the articles (%s)", self.path, exc)
+        self.files = read_json_state(self.path, INDEX_VERSION, "files", "rebuilt from the articles")
         self._refresh()
         return self
 
@@ -257,14 +250,7 @@ class Library:
     def save(self) -> None:
         """Write the index (atomically); a cache folder that cannot be written is a warning."""
         with self._lock:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-                tmp.write_text(json.dumps({"version": INDEX_VERSION, "files": self.files}, sort_keys=True),
-                               encoding="utf-8")
-                os.replace(tmp, self.path)
-            except OSError as exc:
-                log.warning("%s: cannot write (%s)", self.path, exc)
+            write_json_state(self.path, INDEX_VERSION, "files", self.files)
 
 
 def _recorded_urls(data: bytes, rel: str) -> list[str]:

@@ -31,7 +31,6 @@ from generator.errors import ConfigError, DigestError
 from generator.articles.lang import common_words
 from generator.serve.livereload import EVENTS_PATH, KEEPALIVE_SECONDS, RELOAD_JS, SCRIPT_PATH, Broadcaster, inject_script
 from generator.records import Source
-from generator.site.render import make_env
 from generator.site.views import url_of
 from generator.serve.watch import Watcher
 
@@ -183,6 +182,7 @@ class Rebuilder:
         self.lock = threading.Lock()
         self.after_build = lambda: None
         self.summary_of: dict[str, Path] = {}  # saved file -> its summary file, as of the last build
+        self.memory = rebuild.Memory()  # what the last build leaves the next (heads, state, templates)
         self.ok = False  # the last build succeeded
         self._index: threading.Thread | None = None  # the last build's epilogue
         self._quiet = threading.Event()  # clear while a save's own pages are being made
@@ -218,7 +218,7 @@ class Rebuilder:
             self.wait_for_index()
             log.debug("rebuild: waited for the last search index until %.3f s", time.perf_counter() - started)
             try:
-                report = rebuild.build_serving(config)
+                report = rebuild.build_serving(config, self.memory)
             except Exception as exc:  # a broken template, an output collision, a full disk...
                 log.debug("build traceback", exc_info=True)
                 return self._failed("".join(traceback.format_exception_only(type(exc), exc)).strip())
@@ -269,7 +269,7 @@ class Rebuilder:
         if not (changed and self.ok and all(articles in p.parents for p in changed)):
             return  # a template, site.toml or a summary changed, or the last build failed
         try:
-            written = rebuild.render_edited_first(config, sorted(changed), self.summary_of)
+            written = rebuild.render_edited_first(config, sorted(changed), self.summary_of, self.memory)
         except Exception:  # only a head start: the full build that follows reports real problems
             log.debug("edited pages first: failed", exc_info=True)
             return
@@ -290,7 +290,7 @@ class Rebuilder:
         rules = config.topics
         with self.lock:
             try:
-                env = make_env(config.templates_dir)
+                env = self.memory.templates.env(config.templates_dir)
                 for name in env.list_templates(filter_func=lambda n: n.endswith(".html") and "/" not in n):
                     env.get_template(name)
             except Exception:  # a broken template: the builds report it
@@ -308,8 +308,8 @@ class Rebuilder:
                 common_words(COMPOUND_MIN_FREQ)
             except (ImportError, OSError):  # the build that needs it reports it
                 log.debug("warm-up of jieba's word list failed", exc_info=True)
-            # What is alive now lives as long as the server: the site's records kept for the next
-            # save (with their text), models, templates. The collector need not walk them again:
+            # What is alive now lives as long as the server: the articles' heads kept for the
+            # next save (rebuild.Memory), models, templates. The collector need not walk them again:
             # at 10,000 articles a full collection took 0.3-0.9 s, a few times a build.
             _freeze_survivors()
 

@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Callable
 
 from generator.articles.frontmatter import FrontMatterError, dump_yaml, front_matter, split_front_matter
-from generator.articles.lang import reading_minutes
 from generator.markup import strip_controls
-from generator.records import Processed, Entry
+from generator.records import IMAGE_NAME_RE, Entry, Head
 from generator.site.slugs import make_slug, unique_slug
 from generator.stories.stage import Placed, clean_story
 from generator.incremental.state import RACY_NS, file_version
@@ -117,14 +116,14 @@ def _as_written(s: StoredSummary, mtime_ns: int, now_ns: int) -> bool:
             and hashlib.sha256(s.path.read_bytes()).hexdigest() == s.written)
 
 
-def mint_id(item: Processed) -> str:
+def mint_id(item: Head) -> str:
     """A feed id from the article's identity: its URL when known, else title, date and site."""
     a = item.article
     key = a.url or "\n".join([a.title, a.published or "", a.site_name or ""])
     return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, key)}"
 
 
-def summary_meta(item: Processed, item_id: str, story: str | None = None) -> dict:
+def summary_meta(item: Head, item_id: str, story: str | None = None) -> dict:
     a, s = item.article, item.summary
     meta = {
         "title": a.title,
@@ -149,7 +148,7 @@ def summary_meta(item: Processed, item_id: str, story: str | None = None) -> dic
     return meta
 
 
-def rendered_summary(item: Processed, item_id: str, story: str | None = None) -> tuple[str, dict]:
+def rendered_summary(item: Head, item_id: str, story: str | None = None) -> tuple[str, dict]:
     """The summary file's text and the front matter it holds, as split_front_matter reads it back
     (the same data: parsing the YAML just dumped cost 0.5 ms a file, a third of writing one).
     `generated` is the fingerprint of the file without that line, which goes last, after the
@@ -170,13 +169,10 @@ def _opt(value) -> str | None:
     return None if value in (None, "") else strip_controls(str(value))
 
 
-_IMAGE_RE = re.compile(r"images/[0-9a-f]{32}\.jpg")
-
-
 def _image(value) -> str | None:
     """A stored lead image's name, and nothing else (a hand-edited summary cannot point the site's
     preview at another path or address)."""
-    return value if isinstance(value, str) and _IMAGE_RE.fullmatch(value) else None
+    return value if isinstance(value, str) and IMAGE_NAME_RE.fullmatch(value) else None
 
 
 def entry_from_stored(stored: StoredSummary, minutes: int) -> Entry:
@@ -206,14 +202,14 @@ def entry_from_stored(stored: StoredSummary, minutes: int) -> Entry:
     )
 
 
-def _match(item: Processed, by_source: dict, by_digest: dict) -> StoredSummary | None:
+def _match(item: Head, by_source: dict, by_digest: dict) -> StoredSummary | None:
     for src in item.sources or (item.article.source,):
         if src in by_source:
             return by_source[src]
     return by_digest.get(item.article.sha256)
 
 
-def _unchanged(old: StoredSummary, item: Processed, item_id: str, story: str | None) -> bool:
+def _unchanged(old: StoredSummary, item: Head, item_id: str, story: str | None) -> bool:
     """The stored file already says what rendered_summary would write (compared as parsed data,
     so the costly YAML dump is skipped for the common case: nothing changed)."""
     meta = dict(old.meta)
@@ -221,12 +217,12 @@ def _unchanged(old: StoredSummary, item: Processed, item_id: str, story: str | N
     return meta == summary_meta(item, item_id, story) and old.body == item.summary.summary.strip()
 
 
-def item_id(item: Processed, old: StoredSummary | None) -> str:
+def item_id(item: Head, old: StoredSummary | None) -> str:
     """The article's feed id: the one its summary file holds, else minted."""
     return str(old.meta.get("id")) if old is not None and old.meta.get("id") else mint_id(item)
 
 
-def sync_one(folder: Path, item: Processed, old: StoredSummary | None, taken: set[str],
+def sync_one(folder: Path, item: Head, old: StoredSummary | None, taken: set[str],
              story: str | None = None) -> StoredSummary:
     """One item's summary file as it now stands: `old` (its file so far) when a person edited it or
     it already says what would be written, else written afresh (under a new unique slug, added to
@@ -261,7 +257,7 @@ def summary_sources(s: StoredSummary) -> list[str]:
 AssignStories = Callable[[list[Placed]], dict[str, str]]
 
 
-def sync_summary_files(folder: Path, items: list[Processed], known: dict | None = None,
+def sync_summary_files(folder: Path, items: list[Head], known: dict | None = None,
                        assign: AssignStories | None = None
                        ) -> tuple[list[Entry], list[tuple[str, str]], list[StoredSummary]]:
     """sync_summaries, also returning the summary files now in the folder (for remember_summaries);
@@ -288,7 +284,7 @@ def sync_summary_files(folder: Path, items: list[Processed], known: dict | None 
     for item in items:
         story = stories.get(ids[item.article.source])
         now = sync_one(folder, item, matched[item.article.source], taken, story)
-        entry = entry_from_stored(now, item.minutes or reading_minutes(item.article.text))
+        entry = entry_from_stored(now, item.minutes)
         entries.append(replace(entry, story=story) if story and entry.story != story else entry)
         kept.append(now)
     used = {id(s) for s in matched.values() if s is not None}

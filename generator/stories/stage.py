@@ -17,7 +17,7 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from generator.records import Article, Processed
+from generator.records import Article, Head
 from generator.stories.features import (Lexicon, StoryFeatures, build_lexicon, language_family, publication_day,
                                         story_features)
 from generator.stories.figures import Figure, key_figures
@@ -34,7 +34,7 @@ class Placed:
     its summary file names (None: none yet), and whether a person edited that file."""
 
     key: str
-    item: Processed
+    item: Head
     story: str | None
     edited: bool
 
@@ -48,7 +48,7 @@ def clean_story(value) -> str | None:
     return value.lower() if ok else None
 
 
-def assign_build(placed: Sequence[Placed], features: Callable[[list[Processed]], list[StoryFeatures]],
+def assign_build(placed: Sequence[Placed], features: Callable[[list[Head]], list[StoryFeatures]],
                  params: Params) -> dict[str, str]:
     """The story of every article: kept where its summary file names one, decided for the rest
     (the articles new to the site) against the stories within the window around them.

@@ -18,7 +18,7 @@ from typing import Iterable
 
 from generator.articles.lang import CJK_RE, HAN_RUN_RE, common_words, normalize_each, segment
 from generator.records import Article
-from generator.articles.sentences import leading_blocks
+from generator.articles.sentences import leading_blocks, split_sentences
 from generator.articles.classify.alias import Alias
 
 # The lead is the opening of the first body paragraph: news puts what the story is about there.
@@ -28,15 +28,6 @@ LEAD_SENTENCES = 3
 # frequent in jieba's dictionary is a word boundary. 100 admits 中国 (129,470), 政府 (23,452), 金属
 # (4,290) and keeps idioms whole: 美中不足 has no frequent head (美中 is not in the dictionary).
 COMPOUND_MIN_FREQ = 100
-# End of a sentence: Chinese full stops (with any closing quote), or Latin ./!/? followed by a space
-# and what looks like the start of the next sentence (so "U.S. Navy" stays one sentence).
-SENTENCE_END_RE = re.compile(
-    r"(?<=[。！？；!?])[」』”’\"')）]*"
-    r"|(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9\u4e00-\u9fff])"
-    r"|\n+"
-)
-# A capitalised abbreviation before a full stop does not end a sentence: "U.S. Navy", "Mr. Xi".
-ABBREV_RE = re.compile(r"(?:\b[A-Z]\.){1,3}$|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|No|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.$")
 
 
 @dataclass(frozen=True)
@@ -63,16 +54,15 @@ def analyse_article(article: Article) -> Analysed:
         units.append((Sentence("title", -1), " ".join(title.split())))
     # The opening only (sentences.ANALYSIS_CHARS): bounded work per article, and a topic's title, lead
     # and coverage are read there.
-    blocks = [(b.kind, unicodedata.normalize("NFKC", b.text)) for b in leading_blocks(article.blocks) if b.text.strip()]
-    index = -1
-    for kind, text in blocks:
-        index += 1
-        if kind == "heading":
-            units.append((Sentence("heading", index), " ".join(text.split())))
+    # Split as summaries split (sentences.py), before NFKC turns "；" into ";", then normalized.
+    blocks = [b for b in leading_blocks(article.blocks) if b.text.strip()]
+    for index, block in enumerate(blocks):
+        if block.kind == "heading":
+            units.append((Sentence("heading", index), _nfkc(block.text)))
             continue
-        for n, sentence in enumerate(split_sentences(text)):
+        for n, sentence in enumerate(split_sentences(block.text, article.language)):
             zone = "lead" if index == 0 and n < LEAD_SENTENCES else "body"
-            units.append((Sentence(zone, index), sentence))
+            units.append((Sentence(zone, index), _nfkc(sentence)))
     cased_parts = [text for _, text in units]
     cased = "\n".join(cased_parts)
     folded_parts = normalize_each(cased_parts)
@@ -81,16 +71,9 @@ def analyse_article(article: Article) -> Analysed:
                     _starts(folded_parts), _starts(cased_parts), len(blocks))
 
 
-def split_sentences(paragraph: str) -> list[str]:
-    pieces, start = [], 0
-    for match in SENTENCE_END_RE.finditer(paragraph):
-        end = match.end() if not match.group().isspace() else match.start()
-        if paragraph[match.start() - 1:match.start()] == "." and ABBREV_RE.search(paragraph[start:match.start()]):
-            continue
-        pieces.append(paragraph[start:end])
-        start = match.end()
-    pieces.append(paragraph[start:])
-    return [" ".join(p.split()) for p in pieces if p.strip()]
+def _nfkc(text: str) -> str:
+    """NFKC, white space runs as one space."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _starts(parts: list[str]) -> tuple[int, ...]:
