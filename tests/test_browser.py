@@ -139,6 +139,48 @@ def test_axe_finds_no_serious_violation(served, browser, name):
     assert bad == []
 
 
+STORY_FILES = ("ettoday-critical-minerals.txt", "whitehouse-2025-10-20-us-australia-critical-minerals-framework.mhtml",
+               "whitehouse-2025-10-20-australia-fact-sheet.html")
+
+
+@pytest.fixture(scope="module", params=["en", "zh-Hant", "zh-Hans"])
+def story_served(request, tmp_path_factory):
+    """One story told in two languages (the seed and two White House pages of 20 Oct 2025), in a
+    site in each of the three scripts: (site, base URL)."""
+    from conftest import REPO, SiteDir
+
+    site = SiteDir(tmp_path_factory.mktemp("story"), "https://example.github.io/digest/")
+    text = site.config_path.read_text(encoding="utf-8").replace('language = "en"', f'language = "{request.param}"')
+    site.config_path.write_text(text, encoding="utf-8")
+    for name in STORY_FILES:
+        site.add(name, (REPO / "content" / "articles" / name).read_bytes())
+    site.build()
+    server = serve_folder(site.output, "/digest/")
+    yield site, f"http://127.0.0.1:{server.server_address[1]}/digest/", request.param
+    server.shutdown()
+
+
+def test_story_and_timeline_pages_load_clean_in_each_script(story_served, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    site, base, language = story_served
+    stories = sorted({p.split("/")[1] for p in site.files() if p.startswith("stories/")})
+    assert len(stories) == 1, "the three reports are one story"
+    story = site.read(f"stories/{stories[0]}/index.html")
+    if language == "zh-Hant":  # a zh-Hant reader sees the story headed in zh-Hant
+        assert f'<h1 lang="zh-Hant" data-pagefind-meta="title">{SEED_TITLE}</h1>' in story
+    for path in (f"stories/{stories[0]}/", "topics/rare-earths/"):
+        events = new_events()
+        context, page = _open(browser, base + path, VIEWPORTS["phone"], events)
+        try:
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "horizontal scroll"
+            assert page.locator(f'a[href$="stories/{stories[0]}/"]').count() or path.startswith("stories/")
+            serious = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+        finally:
+            context.close()
+        assert events == new_events() and serious == [], (path, serious)
+
+
 def test_search_for_a_chinese_word_finds_the_seed(served, browser):
     site, base = served
     events = new_events()
