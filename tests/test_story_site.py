@@ -199,3 +199,36 @@ def test_stories_are_decided_by_content_alone(site, tmp_path):
     shutil.rmtree(site.output)
     site.build()
     assert site.files() == first
+
+
+def test_serve_makes_a_story_articles_page_first_with_its_story_link_and_once(site):
+    """A save of an article in a story: its page is written first with its story link (the last
+    build's stories), so the full build that follows has nothing to add to it."""
+    from urllib.parse import quote
+
+    from test_serve import EventStream, get
+
+    from generator.serve.server import start_server
+
+    zh_site(site)
+    for key in ("a-en", "a-hant"):
+        site.add(f"{key}.md", markdown(key))
+    running = start_server(site.config_path, port=0)
+    stream = None
+    try:
+        story = stories_of(site)["a-en"]
+        summary = next(p for p in site.summaries.glob("*.md") if "source: a-hant.md" in p.read_text(encoding="utf-8"))
+        page = f"/digest/articles/{summary.stem}/"
+        stream = EventStream(running.port)
+        path = site.articles / "a-hant.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("西澳的一座精煉廠", "西澳的兩座精煉廠"), encoding="utf-8")
+        name, data = stream.next_event()
+        assert name == "reload" and data["paths"] == [page]
+        status, _, body = get(running.port, quote(page))
+        assert status == 200 and "兩座".encode() in body and f'href="../../stories/{story}/"'.encode() in body
+        name, data = stream.next_event()
+        assert name == "reload" and page not in data["paths"]
+    finally:
+        if stream is not None:
+            stream.close()
+        running.stop()

@@ -49,12 +49,14 @@ class Memory:
       changed; it holds exactly the last build's heads (Heads.save keeps no others);
     - the build state it saved with the file's version (state.load_state's `held`), so the next
       build does not parse the file it wrote itself (megabytes at 10,000 articles);
-    - the compiled templates (render.Templates: 0.13 s of each save's page)."""
+    - the compiled templates (render.Templates: 0.13 s of each save's page);
+    - the stories of the last build, for the story links of a page made before the next one."""
 
     def __init__(self) -> None:
         self._heads: Heads | None = None
         self.state: tuple[list[int], BuildState] | None = None
         self.templates = Templates()
+        self.stories: list = []
 
     def heads(self, config: SiteConfig) -> Heads:
         """The heads held, or a fresh Heads when the code (the records' fingerprint) or the cache
@@ -77,6 +79,7 @@ def build_serving(config: SiteConfig, memory: Memory) -> BuildReport:
     old = load_state(config, memory.state)
     found = read_articles(config, old, memory.heads(config))
     synced = sync_summaries(config, found.items, old, remember=True)
+    memory.stories = synced.stories
     report = BuildReport(articles=len(found.items), cached=found.cached, merged=found.merged,
                          skipped=found.skipped, warnings=problems + found.warnings + synced.warnings,
                          summary_of={src: s.path for s in synced.kept for src in summary_sources(s)})
@@ -150,4 +153,4 @@ def render_edited_first(config: SiteConfig, paths: list[Path], summary_of: dict,
         now = sync_one(config.summaries_dir, item, stored, set(), clean_story(stored.meta.get("story")))
         entries.append(entry_from_stored(now, item.minutes))
     entries = attribute_entries(entries, config.outlets, config.zones, config.language)
-    return [f.path for f in render_articles(config, entries, memory.templates) if write_bytes_atomic(config.output_dir / f.path, f.data)]
+    return [f.path for f in render_articles(config, entries, memory.templates, memory.stories) if write_bytes_atomic(config.output_dir / f.path, f.data)]

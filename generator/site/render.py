@@ -24,7 +24,7 @@ from generator.incremental.fingerprint import code_fingerprint
 from generator.markup import render_markdown
 from generator.incremental.pagecache import PageCache
 from generator.records import Entry, OutputFile, Story
-from generator.site.views import (PageSpec, Views, article_spec, article_url, feed_groups, feed_links, page_specs,
+from generator.site.views import (PageSpec, Related, Views, article_spec, article_url, feed_groups, feed_links, page_specs,
                                   relative_link, topic_views, url_of)
 from generator.site.jsonld import article_data, collection_data
 from generator.site.search import simplified_form
@@ -278,14 +278,18 @@ def setup(config: SiteConfig, templates: Templates | None = None) -> tuple[jinja
     return env, shared, hashlib.sha256(f"{made_by}\n{config!r}\n{shared!r}".encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def render_articles(config: SiteConfig, entries: list[Entry], templates: Templates | None = None
-                    ) -> list[OutputFile]:
+def render_articles(config: SiteConfig, entries: list[Entry], templates: Templates | None = None,
+                    stories: list[Story] = ()) -> list[OutputFile]:
     """The pages of these articles alone, as a full build makes them (digest serve renders an
-    edited article's page first, before the listings it appears on)."""
+    edited article's page first, before the listings it appears on), with `stories` (the last
+    build's) for their story links."""
     env, shared, _ = setup(config, templates)
     site_feeds = feed_links(config, "", config.title)
     views = Views()
-    return [render_page(env, config, article_spec(e, site_feeds), shared, views) for e in entries]
+    by_id, related = {s.id: s for s in stories}, Related(stories)
+    return [render_page(env, config, article_spec(e, site_feeds, by_id.get(e.story),
+                                                  related.of_entry(e, by_id.get(e.story))), shared, views)
+            for e in entries]
 
 
 Sink = Callable[[str, bytes], bool]  # (output path, bytes) -> True when the file changed
