@@ -31,7 +31,7 @@ from generator.site.write import Removals, WriteReport, recover_output, write_si
 from generator.incremental.storystore import StoryStore, store_key
 from generator.stories import default_params
 from generator.stories.combine import make_stories
-from generator.stories.stage import _lexicon, analyse, assign_build
+from generator.stories.stage import analyse, assign_build, site_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -237,7 +237,7 @@ class StoryAnalysis:
             found = self._of([i.article.sha256 for i in items])
             return [found[i.article.sha256][0] if i.article.sha256 in found else None for i in items]
 
-        return assign_build(placed, features, default_params(_lexicon(self.entities)))
+        return assign_build(placed, features, default_params(site_lexicon(self.entities)))
 
     def figures(self, entries: list):
         """entry -> its key figures, for the articles of stories of two or more."""

@@ -72,12 +72,13 @@ def assign_build(placed: Sequence[Placed], features: Callable[[list[Head]], list
 
 
 @functools.lru_cache(maxsize=2)
-def _lexicon(entities: tuple) -> Lexicon:
+def site_lexicon(entities: tuple) -> Lexicon:
+    """The names table with the site's [entities] (built once per process and set of entities)."""
     return build_lexicon(entities)
 
 
 def analyse(article: Article, entities: tuple = ()) -> tuple[StoryFeatures, tuple[Figure, ...]]:
     """What the story stage keeps of an article: its features (with the names table and the site's
     `entities`) and its key figures. Module-level, so a worker process can run it."""
-    features = story_features(article, _lexicon(entities))
+    features = story_features(article, site_lexicon(entities))
     return features, key_figures(article, features.day)
