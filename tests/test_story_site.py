@@ -9,13 +9,13 @@ import re
 import shutil
 from pathlib import Path
 
+from test_stories import ARTICLES, article
+
 from generator.records import Entry, Processed, Summary
-from generator.stories import default_params
+from generator.stories import default_params, story_features
 from generator.stories.combine import key_points, make_story, same_point
 from generator.stories.figures import Figure
 from generator.stories.stage import Placed, assign_build, clean_story
-from tests.test_stories import ARTICLES, article
-from generator.stories import story_features
 
 
 def markdown(key: str) -> str:
