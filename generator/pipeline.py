@@ -28,10 +28,10 @@ from generator.incremental.state import INPUTS, RACY_NS, BuildState, final_signa
 from generator.site.summaries import remember_summaries, sync_summary_files
 from generator.incremental.workers import classify_items, run_each, run_sources
 from generator.site.write import Removals, WriteReport, recover_output, write_site
-from generator.incremental.storystore import StoryStore, store_key
+from generator.incremental.storystore import StoryStore, month_of, store_key
 from generator.stories import default_params
-from generator.stories.combine import make_stories
-from generator.stories.stage import analyse, assign_build, site_lexicon
+from generator.stories.combine import make_stories, with_figures
+from generator.stories.stage import analyse, assign_build, kept_stories, site_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -197,19 +197,19 @@ class Synced:
     kept: list  # StoredSummary of every summary file, for the build state
     warnings: list
     learned: bool  # the person's topic corrections changed: the next build is no no-op
-    stories: list  # records.Story of every story of two articles or more
+    stories: list  # records.Story of every story of two articles or more (figures left out)
+    analysis: StoryAnalysis  # what the story stage knows of each article (figures, for story pages)
 
 
 def sync_summaries(config: SiteConfig, items: list, old, remember: bool = False) -> Synced:
     # each article's story features and figures, computed once; in a clean worker beside many
     # records, as extraction is (CLEAN_FROM)
-    analysis = StoryAnalysis(config, clean=not remember and len(items) >= CLEAN_FROM)
+    analysis = StoryAnalysis(config, items, clean=not remember and len(items) >= CLEAN_FROM)
     entries, warnings, kept = sync_summary_files(config.summaries_dir, items, old.summaries,
                                                  assign=analysis.assign)
     entries = attribute_entries(entries, config.outlets, config.zones, config.language)
-    stories = make_stories(entries, analysis.figures(entries), config.language, [t.slug for t in config.topics])
-    analysis.save({item.article.sha256 for item in items})
-    return Synced(entries, kept, warnings, learn_from_edits(config, kept), stories)
+    stories = make_stories(entries, config.language, [t.slug for t in config.topics], analysis.store.key)
+    return Synced(entries, kept, warnings, learn_from_edits(config, kept), stories, analysis)
 
 
 class StoryAnalysis:
@@ -217,37 +217,51 @@ class StoryAnalysis:
     figures), from the story store, else computed from the article's full record in the record
     cache: here, or (`clean`) in worker processes started clean."""
 
-    def __init__(self, config: SiteConfig, clean: bool = False):
+    def __init__(self, config: SiteConfig, items: list, clean: bool = False):
         self.entities, self.clean = config.entities, clean
         self.store = StoryStore(config.cache_dir, store_key(repr(config.entities)))
         self.records = Cache(config.cache_dir, records_fingerprint())
+        self.months = {item.article.sha256: month_of(item.article.published) for item in items}
 
     def _of(self, shas: list[str]) -> dict[str, tuple]:
-        found = {sha: self.store.get(sha) for sha in dict.fromkeys(shas)}
+        found = {sha: self.store.get(self.months.get(sha, "undated"), sha) for sha in dict.fromkeys(shas)}
         missing = [sha for sha, f in found.items() if f is None]
         articles = {sha: item.article for sha in missing if (item := self.records.get(sha)) is not None}
         results = run_each(analyse, list(articles.values()), (self.entities,), self.clean, ("generator.stories.stage",))
         for sha, result in zip(articles, results):
             found[sha] = result
-            self.store.put(sha, *result)
+            self.store.put(self.months.get(sha, "undated"), sha, *result)
         return {sha: f for sha, f in found.items() if f is not None}
 
     def assign(self, placed: list) -> dict[str, str]:
+        kept = kept_stories(placed)  # no article new to the site: nothing to decide, nothing to read
+        if kept is not None:
+            return kept
+
         def features(items: list) -> list:
             found = self._of([i.article.sha256 for i in items])
             return [found[i.article.sha256][0] if i.article.sha256 in found else None for i in items]
 
         return assign_build(placed, features, default_params(site_lexicon(self.entities)))
 
-    def figures(self, entries: list):
-        """entry -> its key figures, for the articles of stories of two or more."""
-        counts: dict[str, int] = {}
-        for e in entries:
-            counts[e.story] = counts.get(e.story, 0) + 1
-        found = self._of([e.sha256 for e in entries if e.story and counts[e.story] > 1 and e.sha256])
+    def figures_of(self, entries: list):
+        """entry -> its key figures, for these entries."""
+        found = self._of([e.sha256 for e in entries if e.sha256])
         return lambda e: found[e.sha256][1] if e.sha256 in found else ()
 
-    def save(self, keep: set[str]) -> None:
+    def story_page(self, spec, language: str):
+        """A story page's spec with the story's figures: found only for the pages to be made (its
+        key holds what they are made from, Story.made_from)."""
+        if spec.template != "story.html":
+            return spec
+        members = spec.context["entries"]
+        story = with_figures(spec.context["story"], members, self.figures_of(members), language)
+        return replace(spec, context={**spec.context, "story": story})
+
+    def save(self) -> None:
+        keep: dict[str, set[str]] = {}
+        for sha, month in self.months.items():
+            keep.setdefault(month, set()).add(sha)
         self.store.save(keep)
 
 
@@ -266,6 +280,8 @@ def plan_output(config: SiteConfig, synced: Synced, old, cache: PageCache | None
     labels = load_labels(config.templates_dir, config.language)
     entries, images = image_files(synced.entries, config.cache_dir, config.output_dir, old.outputs)
     plan = plan_site(config, entries, old.pages, cache=cache, templates=templates, stories=synced.stories)
+    plan.todo = [synced.analysis.story_page(spec, config.language) for spec in plan.todo]
+    synced.analysis.save()
     files = plan.files + images + render_feeds(config, entries, labels, synced.stories)
     language = search_language([e.language for e in entries], config.language)
     return Output(plan, files, plan_shards(plan.keys, language), language)

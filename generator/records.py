@@ -216,6 +216,16 @@ class StoryFigure:
 
 
 @dataclass(frozen=True)
+class StoryLink:
+    """What a page that links a story shows of it: its id (its address) and headline. Only these, so
+    that an article's page is not made again each time its story gains an article."""
+
+    id: str
+    headline: str
+    language: str
+
+
+@dataclass(frozen=True)
 class Story:
     """One event or development as the site shows it: the articles that report it, across outlets,
     languages and scripts (stories/combine.py)."""
@@ -233,6 +243,13 @@ class Story:
     last: str | None
     languages: tuple[str, ...]
     outlets: tuple[str, ...]
+    # what its figures are made from (the sha256 of each article's file, and the story store's
+    # key: the code that finds figures): the figures are found only for a page to be made
+    made_from: tuple[str, ...] = ()
+
+    @property
+    def link(self) -> StoryLink:
+        return StoryLink(self.id, self.headline, self.language)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from test_stories import ARTICLES, article
 
 from generator.records import Entry, Processed, Summary
 from generator.stories import default_params, story_features
-from generator.stories.combine import key_points, make_story, same_point
+from generator.stories.combine import key_points, make_story, same_point, with_figures
 from generator.stories.figures import Figure
 from generator.stories.stage import Placed, assign_build, clean_story
 
@@ -115,14 +115,16 @@ def test_a_story_is_headed_in_the_sites_language_where_an_article_is_and_figures
                "hans": (Figure("12亿澳元", "aud:1.2e+09", "money", "价值12亿澳元。"),),
                "hant": (Figure("12億澳元", "aud:1.2e+09", "money", "金額達12億澳元。"),
                         Figure("3日", "day:1", "date", "3日簽署。"))}
-    story = make_story("s1", members, lambda e: figures[e.slug], "zh-Hant", ["rare-earths"])
+    story = make_story("s1", members, "zh-Hant", ["rare-earths"])
+    story = with_figures(story, [e for s in story.slugs for e in members if e.slug == s], lambda e: figures[e.slug],
+                         "zh-Hant")
     assert (story.headline, story.language) == ("日澳簽署鎵供應協議", "zh-Hant")
     assert story.slugs == ("en", "hans", "hant")  # oldest first: the page lists the newest last
     assert story.figures[0].text == "12億澳元" and story.figures[0].slugs == ("en", "hans", "hant")
     assert story.languages == ("en", "zh-Hans", "zh-Hant") and story.outlets == ("Wire", "Daily", "Times")
-    assert make_story("s1", members, lambda e: figures[e.slug], "en", []).headline == "Japan and Australia sign gallium pact"
+    assert make_story("s1", members, "en", []).headline == "Japan and Australia sign gallium pact"
     # without an article in the site's script, one in its family heads the story
-    assert make_story("s1", members[:2], lambda e: (), "zh-Hant", []).headline == "日本澳大利亚签署镓供应协议"
+    assert make_story("s1", members[:2], "zh-Hant", []).headline == "日本澳大利亚签署镓供应协议"
 
 
 def build_story_site(site) -> None:

@@ -237,17 +237,20 @@ def template_fingerprints(env: jinja2.Environment, templates_dir: Path) -> dict[
 
 def page_key(base: str, spec: PageSpec, reprs: dict[int, str] | None = None) -> str:
     """Everything a page is made from, hashed: the same key means the same bytes. `reprs` memoizes
-    each Entry's repr within a build (an entry appears on its page and on several listings)."""
+    each Entry's and Story's repr within a build (an entry appears on its page and on several
+    listings, a story on its page and its topics' timelines)."""
     reprs = {} if reprs is None else reprs
 
     def shown(value) -> str:
-        if isinstance(value, Entry):
+        if isinstance(value, (Entry, Story)):
             r = reprs.get(id(value))
             if r is None:
                 r = reprs[id(value)] = repr(value)
             return r
-        if isinstance(value, list) and value and isinstance(value[0], Entry):
+        if isinstance(value, list) and value and isinstance(value[0], (Entry, dict)):
             return "[" + ", ".join(shown(v) for v in value) + "]"
+        if isinstance(value, dict) and any(isinstance(v, (Entry, Story, list)) for v in value.values()):
+            return "{" + ", ".join(f"{k!r}: {shown(v)}" for k, v in value.items()) + "}"  # a timeline row
         return repr(value)
 
     context = "\n".join(f"{k}={shown(v)}" for k, v in spec.context.items())

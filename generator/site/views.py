@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from generator.dates import instant
 from generator.markup import render_markdown, safe_url
-from generator.records import Entry, Story
+from generator.records import Entry, Story, StoryLink
 from generator.site.search import search_bundles
 from generator.urls import ascii_uri, http_url
 
@@ -215,14 +215,19 @@ def home_specs(config: SiteConfig, views: list[Entry], topics: list[dict], site_
     return specs
 
 
+def _link(story: Story | None) -> StoryLink | None:
+    return story.link if story is not None else None
+
+
 def article_spec(entry: Entry, site_feeds: list[dict], story: Story | None = None,
                  related: tuple[Story | None, Story | None] = (None, None)) -> PageSpec:
     """An article's page: made from its entry, the story it is part of (a story of two articles or
-    more) and the related stories before and after it (and what every page shares)."""
+    more) and the related stories before and after it, each only as a link (its id and headline),
+    and what every page shares."""
     return PageSpec(f"articles/{entry.slug}/index.html", "article.html", entry.title,
                     {"e": entry, "feeds": site_feeds, "og_type": "article", "lang": entry.language,
-                     "description": _plain_summary(entry.summary), "story": story,
-                     "before": related[0], "after": related[1]})
+                     "description": _plain_summary(entry.summary), "story": _link(story),
+                     "before": _link(related[0]), "after": _link(related[1])})
 
 
 def story_spec(story: Story, members: list[Entry], related: tuple[Story | None, Story | None],
@@ -232,7 +237,8 @@ def story_spec(story: Story, members: list[Entry], related: tuple[Story | None, 
     return PageSpec(f"stories/{story.id}/index.html", "story.html", story.headline,
                     {"story": story, "entries": members, "feeds": site_feeds, "lang": story.language,
                      "outlet_of": {e.slug: e.outlet or e.site_name or e.title for e in members},
-                     "description": _plain_summary(story.summary), "before": related[0], "after": related[1]})
+                     "description": _plain_summary(story.summary), "before": _link(related[0]),
+                     "after": _link(related[1])})
 
 
 def timeline(views: list[Entry], stories: dict[str, Story]) -> list[dict]:

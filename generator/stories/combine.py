@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 from generator.articles.lang import to_simplified
 from generator.records import Entry, Story, StoryFigure
@@ -75,7 +76,8 @@ def key_points(entries: Sequence[Entry], language: str) -> tuple[tuple[str, str,
     """(point, language, slug): the points of the articles in the site's language first, then the
     others', each once (a point another article already made is left out)."""
     preferred = _preferred(entries, language)
-    order = preferred + [e for e in entries if e not in preferred]
+    chosen_ids = {id(e) for e in preferred}
+    order = preferred + [e for e in entries if id(e) not in chosen_ids]
     chosen: list[tuple[str, str, str]] = []
     for e in order:
         for point in e.key_points:
@@ -108,8 +110,9 @@ def story_figures(entries: Sequence[Entry], figures_of: Callable[[Entry], Sequen
                              tuple(slugs[k])) for k in ranked)
 
 
-def make_story(story_id: str, entries: Sequence[Entry], figures_of: Callable[[Entry], Sequence[Figure]],
-               language: str, topic_order: Sequence[str]) -> Story:
+def make_story(story_id: str, entries: Sequence[Entry], language: str, topic_order: Sequence[str],
+               figures_key: str = "") -> Story:
+    """The story of these entries, its figures left out (with_figures adds them, for its page)."""
     members = _chronological(entries)
     lead = _preferred(members, language)[0]
     dates = [_day(e) for e in members if e.published]
@@ -121,18 +124,25 @@ def make_story(story_id: str, entries: Sequence[Entry], figures_of: Callable[[En
         summary=lead.summary,
         summary_language=lead.language,
         key_points=key_points(members, language),
-        figures=story_figures(members, figures_of, language),
+        figures=(),
         slugs=tuple(e.slug for e in members),
         topics=tuple(t for t in topic_order if t in topics),
         first=dates[0] if dates else None,
         last=max(dates) if dates else None,
         languages=tuple(sorted({e.language for e in members})),
         outlets=tuple(dict.fromkeys(e.outlet or e.site_name or "" for e in members if e.outlet or e.site_name)),
+        made_from=(figures_key, *(e.sha256 for e in members)),
     )
 
 
-def make_stories(entries: Sequence[Entry], figures_of: Callable[[Entry], Sequence[Figure]], language: str,
-                 topic_order: Sequence[str] = ()) -> list[Story]:
+def with_figures(story: Story, members: Sequence[Entry], figures_of: Callable[[Entry], Sequence[Figure]],
+                 language: str) -> Story:
+    """The story with its key figures (`members`: its entries, in Story.slugs order)."""
+    return replace(story, figures=story_figures(members, figures_of, language))
+
+
+def make_stories(entries: Sequence[Entry], language: str, topic_order: Sequence[str] = (),
+                 figures_key: str = "") -> list[Story]:
     """The stories of two articles or more (an article alone is its own page), by id."""
-    return [make_story(sid, members, figures_of, language, topic_order)
+    return [make_story(sid, members, language, topic_order, figures_key)
             for sid, members in sorted(story_groups(entries).items()) if len(members) >= 2]
