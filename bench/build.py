@@ -5,6 +5,7 @@
     .venv/bin/python bench/build.py --sizes 200 --profile /tmp/prof   # + pyinstrument reports
     .venv/bin/python bench/build.py --generator-root /tmp/patched     # bench another checkout
     nice .venv/bin/python bench/build.py --deploy --sizes 1000        # a Pages deploy: first and next
+    nice .venv/bin/python bench/build.py --stories --sizes 1000 10000  # what the story stage costs a build
 
 For each N, a deterministic corpus of saved articles (HTML pages with nav, related links and
 footer, and text dumps; zh-Hant, zh-Hans and English; one or two of the three topics) is written
@@ -27,9 +28,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -648,6 +651,149 @@ def profile(config: Path, env: dict, out: Path) -> None:
         print(f"  profile of the {name} build: {report}")
 
 
+# --- the story stage's cost (--stories) ------------------------------------------------------------
+
+# The same build with the story stage taken out: sync_summaries without `assign` (no story is
+# decided, no `story:` written, no story store read or written) and no stories to render or put in
+# feeds. Patched in the main process only (the stage runs there; its workers are only started by
+# it) and only when the build imports the pipeline, so the two builds differ by the stage alone.
+NO_STORIES_SCRIPT = """
+import importlib.abc, importlib.machinery, sys
+
+
+def sync_without_stories(config, items, old, remember=False):
+    from generator.pipeline import Synced, learn_from_edits
+    from generator.site.outlets import attribute_entries
+    from generator.site.summaries import sync_summary_files
+
+    entries, warnings, kept = sync_summary_files(config.summaries_dir, items, old.summaries)
+    entries = attribute_entries(entries, config.outlets, config.zones, config.language)
+    return Synced(entries, kept, warnings, learn_from_edits(config, kept), [])
+
+
+class Patch(importlib.abc.MetaPathFinder):
+    # patched when the build imports the pipeline: a no-op build (cli's unchanged_report) never
+    # does, and importing it here would add its import time to the no-op
+    def find_spec(self, name, path, target=None):
+        if name != "generator.pipeline":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            module.sync_summaries = sync_without_stories
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+sys.meta_path.insert(0, Patch())
+""" + OURS_SCRIPT
+# No-op and add builds are short and this kind of machine's speed drifts: each is run this many
+# times, ON and OFF alternated (which goes first swaps every round), and the medians compared.
+STORY_ROUNDS = 3
+
+
+def no_stories_cmd(config: Path) -> list[str]:
+    return [sys.executable, "-c", NO_STORIES_SCRIPT, "build", "--config", str(config)]
+
+
+def story_counts(root: Path) -> dict[str, float]:
+    """What the stage made of the corpus: stories named in summary files (all, and of two articles
+    or more), story pages written, and the size of the story store."""
+    sizes: dict[str, int] = {}
+    for summary in (root / "content" / "summaries").glob("*.md"):
+        for line in summary.read_text(encoding="utf-8").split("\n---", 1)[0].splitlines():
+            if line.startswith("story:"):
+                story = line.split(":", 1)[1].strip()
+                sizes[story] = sizes.get(story, 0) + 1
+    store = root / ".digest-cache" / "stories.json"
+    return {"articles with a story": sum(sizes.values()), "stories": len(sizes),
+            "stories of 2+": sum(1 for k in sizes.values() if k > 1),
+            "largest story": max(sizes.values(), default=0),
+            "story pages": len(list((root / "_site" / "stories").glob("*/index.html"))),
+            "article pages": len(list((root / "_site" / "articles").glob("*/index.html"))),
+            "stories.json MB": store.stat().st_size / 1e6 if store.exists() else 0.0}
+
+
+def _side_by_side(on: tuple[list[str], Path], off: tuple[list[str], Path], env: dict, rounds: int,
+                  before: Callable[[int], None] | None = None) -> tuple[Run, Run]:
+    runs: dict[int, list[Run]] = {0: [], 1: []}
+    for r in range(rounds):
+        if before is not None:
+            before(r)
+        for which in ((0, 1) if r % 2 == 0 else (1, 0)):
+            cmd, root = (on, off)[which]
+            runs[which].append(measure(cmd, root, env))
+    return _median(runs[0]), _median(runs[1])
+
+
+def bench_stories(n: int, work: Path, env: dict, profile_dir: Path | None) -> None:
+    """Builds with the story stage (the code as it is) beside the same builds without it
+    (NO_STORIES_SCRIPT), on two copies of one corpus: cold, no-op, one article added."""
+    corpus = make_corpus(n)
+    print(f"N = {n:,}: writing the corpus to {work}", file=sys.stderr)
+    on_config = setup_ours(work / "on", corpus)
+    shutil.copytree(work / "on", work / "off")
+    off_config = work / "off" / on_config.name
+    on, off = (ours_cmd(on_config), on_config.parent), (no_stories_cmd(off_config), off_config.parent)
+    rows: dict[str, tuple[Run, Run]] = {}
+    print("  cold builds, story stage on, then off...", file=sys.stderr)
+    for root in (on_config.parent, off_config.parent):
+        _wipe_build(root)
+    rows["cold"] = _side_by_side(on, off, env, 1)
+    counts = {"on": story_counts(on_config.parent), "off": story_counts(off_config.parent)}
+    print("  no-op builds...", file=sys.stderr)
+    rows["noop"] = _side_by_side(on, off, env, STORY_ROUNDS)
+
+    def add(r: int) -> None:  # the same new article into both copies, a different one each round
+        extra = make_doc(n + r, random.Random(SEED + 1 + r))
+        name, text = saved_file(extra, corpus, r)
+        for config in (on_config, off_config):
+            (config.parent / "content" / "articles" / name).write_text(text, encoding="utf-8")
+
+    print("  one article added...", file=sys.stderr)
+    rows["add"] = _side_by_side(on, off, env, STORY_ROUNDS, before=add)
+    counts["on, after the adds"] = story_counts(on_config.parent)
+    if profile_dir is not None:
+        profile_stories(n, corpus, on_config, off_config, env, profile_dir / str(n))
+    print_stories_table(n, rows, counts)
+
+
+def profile_stories(n: int, corpus: list[Doc], on_config: Path, off_config: Path, env: dict, out: Path) -> None:
+    """pyinstrument text reports (main process) of a no-op and an add build, stage on and off."""
+    out.mkdir(parents=True, exist_ok=True)
+    extra = make_doc(n + STORY_ROUNDS, random.Random(SEED + 1 + STORY_ROUNDS))
+    name, text = saved_file(extra, corpus, STORY_ROUNDS)
+    for label, config, script in (("on", on_config, OURS_SCRIPT), ("off", off_config, NO_STORIES_SCRIPT)):
+        runner = out / f"runner-{label}.py"  # a file: its workers import it, so the build is guarded
+        runner.write_text('if __name__ == "__main__":\n' + textwrap.indent(script, "    "), encoding="utf-8")
+        for kind in ("noop", "add"):
+            if kind == "add":
+                (config.parent / "content" / "articles" / name).write_text(text, encoding="utf-8")
+            report = out / f"{kind}-{label}.txt"
+            measure([sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(report), str(runner),
+                     "build", "--config", str(config)], config.parent, env)
+            print(f"  profile of the {kind} build, stage {label}: {report}", file=sys.stderr)
+
+
+def print_stories_table(n: int, rows: dict[str, tuple[Run, Run]], counts: dict[str, dict]) -> None:
+    print(f"\nN = {n:,} articles: the story stage on (as is) and off, side by side "
+          f"(wall s, CPU s, peak MiB; no-op and add: median of {STORY_ROUNDS}, alternated)")
+    print(f"{'':<20} {'stage on':^22} {'stage off':^22} {'on - off':^24}")
+    labels = {"cold": "cold build", "noop": "no-op rebuild", "add": "one article added"}
+    for key, (a, b) in rows.items():
+        diff = f"{a.wall - b.wall:>+7.2f}s {a.cpu - b.cpu:>+7.2f} {a.rss - b.rss:>+6.0f}"
+        print(f"{labels[key]:<20} {_cell(a)} {_cell(b)} {diff}")
+    cold_on, cold_off = rows["cold"]
+    print(f"cold, per article: on {1000 * cold_on.wall / n:.2f} ms wall, {1000 * cold_on.cpu / n:.2f} ms CPU; "
+          f"off {1000 * cold_off.wall / n:.2f} ms wall, {1000 * cold_off.cpu / n:.2f} ms CPU")
+    for label, c in counts.items():
+        print(f"stage {label}: " + ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}"
+                                             for k, v in c.items()))
+
+
 # --- report --------------------------------------------------------------------------------------
 
 ROWS = (("cold", "cold build"), ("noop", "no-op rebuild"), ("edit", "one article edited"),
@@ -777,6 +923,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     ap.add_argument("--deploy", action="store_true",
                     help="only what a Pages deploy costs: first (cold) and a later push that adds an article")
+    ap.add_argument("--stories", action="store_true",
+                    help="only our generator, the story stage on and off side by side: cold, no-op, one added")
     args = ap.parse_args(argv)
     env = ours_env(args.generator_root.resolve())
     for n in args.sizes:
@@ -784,6 +932,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if args.deploy:
                 bench_deploy(n, work, env)
+            elif args.stories:
+                bench_stories(n, work, env, args.profile)
             else:
                 bench_size(n, work, env, args.profile)
         finally:
