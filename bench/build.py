@@ -666,9 +666,16 @@ def sync_without_stories(config, items, old, remember=False):
     from generator.site.outlets import attribute_entries
     from generator.site.summaries import sync_summary_files
 
+    class NoStories:  # the story stage's part of planning the site: nothing
+        def story_page(self, spec, language):
+            return spec
+
+        def save(self):
+            pass
+
     entries, warnings, kept = sync_summary_files(config.summaries_dir, items, old.summaries)
     entries = attribute_entries(entries, config.outlets, config.zones, config.language)
-    return Synced(entries, kept, warnings, learn_from_edits(config, kept), [])
+    return Synced(entries, kept, warnings, learn_from_edits(config, kept), [], NoStories())
 
 
 class Patch(importlib.abc.MetaPathFinder):
