@@ -715,13 +715,13 @@ def story_counts(root: Path) -> dict[str, float]:
             if line.startswith("story:"):
                 story = line.split(":", 1)[1].strip()
                 sizes[story] = sizes.get(story, 0) + 1
-    store = root / ".digest-cache" / "stories.json"
+    store = sum(p.stat().st_size for p in (root / ".digest-cache" / "stories").glob("*.json"))
     return {"articles with a story": sum(sizes.values()), "stories": len(sizes),
             "stories of 2+": sum(1 for k in sizes.values() if k > 1),
             "largest story": max(sizes.values(), default=0),
             "story pages": len(list((root / "_site" / "stories").glob("*/index.html"))),
             "article pages": len(list((root / "_site" / "articles").glob("*/index.html"))),
-            "stories.json MB": store.stat().st_size / 1e6 if store.exists() else 0.0}
+            "story store MB": store / 1e6}
 
 
 def _side_by_side(on: tuple[list[str], Path], off: tuple[list[str], Path], env: dict, rounds: int,

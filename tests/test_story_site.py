@@ -234,3 +234,40 @@ def test_serve_makes_a_story_articles_page_first_with_its_story_link_and_once(si
         if stream is not None:
             stream.close()
         running.stop()
+
+
+def test_a_first_build_decides_month_by_month_as_it_would_all_at_once(tmp_path, monkeypatch):
+    """Many new articles are decided a month at a time (a first build's memory): the stories and the
+    site are the same as deciding them all at once."""
+    from conftest import SiteDir
+
+    from generator import pipeline
+
+    april = {  # a story of the next month, in its own store file
+        "d-en": '---\ntitle: "Canada and Germany agree on a nickel refinery in Sudbury"\npublished: 2026-04-14\n'
+                'language: en\n---\n\nOTTAWA, April 14 - Canada and Germany on Tuesday agreed to build a nickel '
+                'refinery in Sudbury worth C$900 million, Prime Minister Mark Carney said after talks with Chancellor '
+                'Friedrich Merz.\n',
+        "d-hant": '---\ntitle: "加德同意在薩德伯里興建鎳精煉廠"\npublished: 2026-04-14\nlanguage: zh-Hant\n---\n\n'
+                  '加拿大與德國14日同意在薩德伯里興建一座鎳精煉廠，金額達9億加元，加拿大總理卡尼與德國總理梅爾茨會談後宣布。\n',
+    }
+
+    def fill(site):
+        zh_site(site)
+        for key in ARTICLES:
+            site.add(f"{key}.md", markdown(key))
+        for key, text in april.items():
+            site.add(f"{key}.md", text)
+        return site
+
+    built = []
+    for batch in (1000, 0):
+        monkeypatch.setattr(pipeline, "ONE_BATCH", batch)
+        site = fill(SiteDir(tmp_path / f"batch-{batch}", "https://example.github.io/digest/"))
+        site.build()
+        built.append((stories_of(site), site.files()))
+    (once, once_files), (by_month, by_month_files) = built
+    assert once == by_month and once_files == by_month_files
+    assert once["a-en"] == once["a-hant"] != once["d-en"] == once["d-hant"]
+    assert sorted((site.root / ".digest-cache" / "stories").glob("*.json")) == [
+        site.root / ".digest-cache" / "stories" / "2026-03.json", site.root / ".digest-cache" / "stories" / "2026-04.json"]

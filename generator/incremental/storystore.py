@@ -20,15 +20,17 @@ import logging
 import re
 from pathlib import Path
 
+from generator.incremental.cache import Cache, records_fingerprint
 from generator.incremental.files import write_bytes_atomic
 from generator.incremental.fingerprint import code_fingerprint
 from generator.stories.features import StoryFeatures
 from generator.stories.figures import Figure
+from generator.stories.stage import analyse
 
 log = logging.getLogger(__name__)
 
 STORE_DIR = "stories"
-STORE_VERSION = 2
+STORE_VERSION = 3
 _MONTH = re.compile(r"\d{4}-\d{2}")
 
 
@@ -42,18 +44,29 @@ def month_of(published: str | None) -> str:
     return published[:7] if published and _MONTH.match(published) else "undated"
 
 
-def _encode(features: StoryFeatures, figures: tuple[Figure, ...]) -> list:
+def analyse_record(sha256: str, cache_dir: str, entities: tuple = ()) -> tuple | None:
+    """stories.stage.analyse of the article whose full record the record cache holds (None: it
+    holds none). Run in worker processes, which read the records themselves: the build never holds
+    the articles' texts (a cold build of 10,000 held them all: 400 MiB)."""
+    item = Cache(Path(cache_dir), records_fingerprint()).get(sha256)
+    return analyse(item.article, entities) if item is not None else None
+
+
+def _encode(features: StoryFeatures, figures: tuple[Figure, ...]) -> str:
+    """An article's row: its own JSON text, parsed only when asked for (a month's file is read as
+    one string per article: a tenth of the memory of its parsed lists)."""
     f = features
-    return [f.day, f.language, f.concepts, f.names, f.numbers, f.days, f.words, f.title, f.vector,
-            [[g.text, g.key, g.kind, g.sentence] for g in figures]]
+    return json.dumps([f.day, f.language, f.concepts, f.names, f.numbers, f.days, f.words, f.title, f.vector,
+                       [[g.text, g.key, g.kind, g.sentence] for g in figures]], ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 def _pairs(rows) -> tuple:
     return tuple((a, b) for a, b in rows)
 
 
-def _decode(row: list) -> tuple[StoryFeatures, tuple[Figure, ...]]:
-    day, language, concepts, names, numbers, days, words, title, vector, figures = row
+def _decode(row: str) -> tuple[StoryFeatures, tuple[Figure, ...]]:
+    day, language, concepts, names, numbers, days, words, title, vector, figures = json.loads(row)
     features = StoryFeatures(day=day, language=language, concepts=_pairs(concepts), names=_pairs(names),
                              numbers=_pairs(numbers), days=_pairs(days), words=_pairs(words), title=title,
                              vector=tuple(vector))
@@ -67,10 +80,10 @@ class StoryStore:
     def __init__(self, cache_dir: Path, key: str):
         self.folder = Path(cache_dir) / STORE_DIR
         self.key = key
-        self._months: dict[str, dict[str, list]] = {}
+        self._months: dict[str, dict[str, str]] = {}
         self._dirty: set[str] = set()
 
-    def _month(self, month: str) -> dict[str, list]:
+    def _month(self, month: str) -> dict[str, str]:
         rows = self._months.get(month)
         if rows is None:
             rows = self._months[month] = {}
@@ -78,7 +91,7 @@ class StoryStore:
             try:
                 data = json.loads(path.read_bytes())
                 if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("articles"), dict):
-                    rows.update(data["articles"])
+                    rows.update((k, v) for k, v in data["articles"].items() if isinstance(v, str))
                 else:
                     self._dirty.add(month)  # another code or names table: computed again
             except FileNotFoundError:
@@ -91,18 +104,38 @@ class StoryStore:
     def get(self, month: str, sha256: str) -> tuple[StoryFeatures, tuple[Figure, ...]] | None:
         row = self._month(month).get(sha256)
         try:
-            return _decode(row) if row is not None else None
+            return _decode(row) if isinstance(row, str) else None
         except (TypeError, ValueError):
             return None
 
     def put(self, month: str, sha256: str, features: StoryFeatures, figures: tuple[Figure, ...]) -> None:
-        self._month(month)[sha256] = json.loads(json.dumps(_encode(features, figures)))
+        self._month(month)[sha256] = _encode(features, figures)
         self._dirty.add(month)
+
+    def loaded(self) -> set[str]:
+        return set(self._months)
+
+    def release(self, months: set[str], keep: dict[str, set[str]]) -> None:
+        """Write these months (as save does) and drop them from memory: a cold build of 10,000
+        articles goes through its months in order and holds a few at a time."""
+        self._write({m: self._months[m] for m in months if m in self._months}, keep)
+        for m in months:
+            self._months.pop(m, None)
 
     def save(self, keep: dict[str, set[str]]) -> None:
         """Write each month read or changed, holding only the articles of this build (`keep`: the
         sha256s of each month), and remove the files of months no article is in."""
-        for month, rows in self._months.items():
+        self._write(self._months, keep)
+        try:
+            for path in self.folder.glob("*.json"):
+                if path.stem not in keep:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            pass
+        self._dirty.clear()
+
+    def _write(self, months: dict[str, dict[str, str]], keep: dict[str, set[str]]) -> None:
+        for month, rows in months.items():
             gone = [sha for sha in rows if sha not in keep.get(month, ())]
             for sha in gone:
                 del rows[sha]
@@ -115,10 +148,4 @@ class StoryStore:
                 write_bytes_atomic(path, data.encode("utf-8"), compare=False)
             except OSError as exc:  # a cache that cannot be written costs time, never the build
                 log.warning("%s: not saved (%s)", path, exc)
-        try:
-            for path in self.folder.glob("*.json"):
-                if path.stem not in keep:
-                    path.unlink(missing_ok=True)
-        except OSError:
-            pass
-        self._dirty.clear()
+            self._dirty.discard(month)

@@ -93,6 +93,9 @@ class Lexicon:
     aliases: Mapping[Alias, tuple[str, ...]]
     weights: Mapping[str, int]  # concept id -> weight of its kind
     common_names: frozenset[str]  # Latin names a concept already counts (no second vote)
+    # the aliases as the one set every article is searched for: built once (a set built per article
+    # and compared with the cached automata's key was a third of an article's features)
+    alias_set: frozenset[Alias] = frozenset()
 
 
 def build_lexicon(entities: Iterable[Entity] = ()) -> Lexicon:
@@ -109,7 +112,8 @@ def build_lexicon(entities: Iterable[Entity] = ()) -> Lexicon:
             aliases.setdefault(alias, []).append(cid)
             if name.isascii():
                 latin.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]+", name))
-    return Lexicon({a: tuple(dict.fromkeys(c)) for a, c in aliases.items()}, weights, frozenset(latin))
+    table = {a: tuple(dict.fromkeys(c)) for a, c in aliases.items()}
+    return Lexicon(table, weights, frozenset(latin), frozenset(table))
 
 
 @functools.lru_cache(maxsize=1)
@@ -154,7 +158,7 @@ def _add(found: dict, key, weight: int) -> None:
 
 def _concepts(analysed: Analysed, lexicon: Lexicon) -> tuple[tuple[str, int], ...]:
     found: dict[str, int] = {}
-    for alias, spans in locate_spans(analysed, lexicon.aliases).items():
+    for alias, spans in locate_spans(analysed, lexicon.alias_set or frozenset(lexicon.aliases)).items():
         if not spans:
             continue
         zone = max(ZONE_WEIGHT[analysed.sentences[s.sentence].zone] for s in spans)
