@@ -241,7 +241,7 @@ def test_a_first_build_decides_month_by_month_as_it_would_all_at_once(tmp_path, 
     site are the same as deciding them all at once."""
     from conftest import SiteDir
 
-    from generator import pipeline
+    from generator.incremental import storystore
 
     april = {  # a story of the next month, in its own store file
         "d-en": '---\ntitle: "Canada and Germany agree on a nickel refinery in Sudbury"\npublished: 2026-04-14\n'
@@ -262,7 +262,7 @@ def test_a_first_build_decides_month_by_month_as_it_would_all_at_once(tmp_path, 
 
     built = []
     for batch in (1000, 0):
-        monkeypatch.setattr(pipeline, "ONE_BATCH", batch)
+        monkeypatch.setattr(storystore, "ONE_BATCH", batch)
         site = fill(SiteDir(tmp_path / f"batch-{batch}", "https://example.github.io/digest/"))
         site.build()
         built.append((stories_of(site), site.files()))

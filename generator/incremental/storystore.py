@@ -1,4 +1,4 @@
-"""The story stage's per-article store: each article's StoryFeatures and key figures, by the sha256
+"""The story stage's per-article store, and how a build reads it (StoryAnalysis): each article's StoryFeatures and key figures, by the sha256
 of its saved file, in .digest-cache/stories/<YYYY-MM>.json by the month it was published (undated
 articles in undated.json).
 
@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from generator.incremental.cache import Cache, records_fingerprint
@@ -25,7 +26,10 @@ from generator.incremental.files import write_bytes_atomic
 from generator.incremental.fingerprint import code_fingerprint
 from generator.stories.features import StoryFeatures
 from generator.stories.figures import Figure
-from generator.stories.stage import analyse
+from generator.incremental.workers import run_each
+from generator.stories import default_params
+from generator.stories.combine import with_figures
+from generator.stories.stage import analyse, assign_build, kept_stories, site_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -149,3 +153,80 @@ class StoryStore:
             except OSError as exc:  # a cache that cannot be written costs time, never the build
                 log.warning("%s: not saved (%s)", path, exc)
             self._dirty.discard(month)
+
+
+# New articles decided in one go; more (a first build) are decided month by month.
+ONE_BATCH = 1000
+
+
+class StoryAnalysis:
+    """What the story stage knows of each article (stories.stage.analyse: its features and key
+    figures), from the story store, else computed from the article's full record in the record
+    cache: here, or (`clean`) in worker processes started clean."""
+
+    def __init__(self, cache_dir: Path, entities: tuple, items: list, clean: bool = False):
+        self.entities, self.clean = entities, clean
+        self.store = StoryStore(cache_dir, store_key(repr(entities)))
+        self.cache_dir = str(cache_dir)
+        self.months = {item.article.sha256: month_of(item.article.published) for item in items}
+
+    def _of(self, shas: list[str]) -> dict[str, tuple]:
+        found = {sha: self.store.get(self.months.get(sha, "undated"), sha) for sha in dict.fromkeys(shas)}
+        missing = [sha for sha, f in found.items() if f is None]
+        results = run_each(analyse_record, missing, (self.cache_dir, self.entities), self.clean,
+                           ("generator.incremental.storystore",))
+        for sha, result in zip(missing, results):
+            if result is not None:
+                found[sha] = result
+                self.store.put(self.months.get(sha, "undated"), sha, *result)
+        return {sha: f for sha, f in found.items() if f is not None}
+
+    def assign(self, placed: list) -> dict[str, str]:
+        kept = kept_stories(placed)  # no article new to the site: nothing to decide, nothing to read
+        if kept is not None:
+            return kept
+        params = default_params(site_lexicon(self.entities))
+        fresh = [p for p in placed if not p.story]
+        if len(fresh) <= ONE_BATCH:
+            return assign_build(placed, self._features, params)
+        # Many new articles (a first build): month by month, oldest first, each month against the
+        # stories before it, holding a few months' features at a time. The same stories as all at
+        # once: articles are assigned in order of publication either way (group.py).
+        known = [p for p in placed if p.story]
+        months: dict[str, list] = {}
+        for p in fresh:
+            months.setdefault(month_of(p.item.article.published), []).append(p)
+        stories: dict[str, str] = {}
+        for month in sorted(months, key=lambda m: (m == "undated", m)):
+            stories = assign_build(known + months[month], self._features, params)
+            known += [replace(p, story=stories[p.key], edited=False) for p in months[month]]
+            self.store.release(self.store.loaded() - {month}, self.keep())
+        return stories
+
+    def _features(self, items: list) -> list:
+        found = self._of([i.article.sha256 for i in items])
+        return [found[i.article.sha256][0] if i.article.sha256 in found else None for i in items]
+
+    def figures_of(self, entries: list):
+        """entry -> its key figures, for these entries."""
+        found = self._of([e.sha256 for e in entries if e.sha256])
+        return lambda e: found[e.sha256][1] if e.sha256 in found else ()
+
+    def story_page(self, spec, language: str):
+        """A story page's spec with the story's figures: found only for the pages to be made (its
+        key holds what they are made from, Story.made_from)."""
+        if spec.template != "story.html":
+            return spec
+        members = spec.context["entries"]
+        story = with_figures(spec.context["story"], members, self.figures_of(members), language)
+        return replace(spec, context={**spec.context, "story": story})
+
+    def keep(self) -> dict[str, set[str]]:
+        """The sha256s of this build's articles, by month: what the store keeps."""
+        keep: dict[str, set[str]] = {}
+        for sha, month in self.months.items():
+            keep.setdefault(month, set()).add(sha)
+        return keep
+
+    def save(self) -> None:
+        self.store.save(self.keep())
