@@ -1,7 +1,7 @@
 """What each incremental mechanism saves: every cache, store and special write path of the build,
 timed ON and OFF, side by side, on the build it exists for (issue 20: keep what a user notices).
 
-    nice .venv/bin/python bench/mechanisms.py                          # N = 10,000 (~45 min, 2 cores)
+    nice .venv/bin/python bench/mechanisms.py                          # N = 10,000 (about an hour on 2 cores)
     nice .venv/bin/python bench/mechanisms.py --size 200 --rounds 1    # a quick check of the harness
     nice .venv/bin/python bench/mechanisms.py --keep --kinds noop edit # some kinds; keep the folder
     nice .venv/bin/python bench/mechanisms.py --work /tmp/digest-mech-10000-x --kinds template  # reuse it
@@ -353,11 +353,14 @@ HEADER = (f"{'mechanism OFF':<17} {'build':<38} {'ON: wall s, CPU s, MiB':>24} {
 def build_corpus(n: int, work: Path, env: dict) -> tuple[Path, list]:
     corpus = bb.make_corpus(n)
     root = work / "ours"
-    if (root / "site.toml").is_file():
-        print(f"N = {n:,}: reusing {root}", file=sys.stderr)
-        return root / "site.toml", corpus
-    print(f"N = {n:,}: writing the corpus to {root}", file=sys.stderr)
-    config = bb.setup_ours(root, corpus)
+    config = root / "site.toml"
+    if config.is_file():
+        print(f"N = {n:,}: reusing the corpus in {root}", file=sys.stderr)
+        if (root / ".digest-cache" / "state.json").is_file():
+            return config, corpus
+    else:
+        print(f"N = {n:,}: writing the corpus to {root}", file=sys.stderr)
+        bb.setup_ours(root, corpus)
     cold = bb.bench_cold(config, env)
     print(f"cold build: {cold.wall:.1f} s (CPU {cold.cpu:.1f} s, peak {cold.rss:.0f} MiB)", flush=True)
     return config, corpus
@@ -368,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", type=int, default=10_000, help="articles (default 10,000)")
     ap.add_argument("--rounds", type=int, default=3, help="trials of each variant (medians reported)")
     ap.add_argument("--kinds", nargs="+", choices=[*KINDS, SERVE], default=[*KINDS, SERVE])
+    ap.add_argument("--off", nargs="+", choices=sorted({m for _, _, ms in KINDS.values() for m in ms}),
+                    help="these mechanisms instead of each kind's own (e.g. heads on the resave build)")
     ap.add_argument("--work", type=Path, help="work folder (reused when it holds a built corpus)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     ap.add_argument("-q", "--quiet", action="store_true", help="no line per build")
@@ -377,6 +382,9 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     patch_dir = Path(tempfile.mkdtemp(prefix="digest-mech-patch-"))
     (patch_dir / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
+    if args.off:
+        for kind, (label, change, _) in list(KINDS.items()):
+            KINDS[kind] = (label, change, list(args.off))
     results: dict[str, dict] = {}
     try:
         config, corpus = build_corpus(args.size, work, variant_env(env, patch_dir, None))
