@@ -89,6 +89,8 @@ def read_source(path: Path, root: Path, known: list | None = None, rel: str | No
         limit = MAX_BYTES[kind]
         if size > limit:
             return f"too large ({size // _MIB} MiB; the limit for {kind} files is {limit // _MIB} MiB)"
+        # Measured at 10,000 articles (files in the OS page cache): the stat keys save 0.7 s of a build after an
+        # article is saved again (17.9 s with them, 18.6 s without; bench/mechanisms.py).
         if known is not None and known[:3] == file_version(st) and size > 0:
             return Source(path=path, rel=rel, kind=kind, sha256=known[3], data=None, mtime_ns=st.st_mtime_ns,
                           stat=tuple(file_version(st)))

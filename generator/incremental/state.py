@@ -248,6 +248,7 @@ def nothing_changed(config) -> LastBuild | None:
     return last if combine(sigs) == last.signature else None
 
 
+# Measured at 10,000 articles: saves 18 s of a no-op build (0.7 s with it, 18.9 s without; bench/mechanisms.py).
 def unchanged_report(config):
     """The report of the last build when no input changed since it (its skipped files and warnings
     repeated, nothing written), else None: a build is needed."""

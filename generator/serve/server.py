@@ -322,6 +322,8 @@ class Rebuilder:
         return False
 
 
+# Measured at 10,000 articles in digest serve: saves 0.02 s of a save's page reload (0.126 s with it, 0.146 s
+# without) and 0.15 s of the full rebuild after it (20.3 s, 20.4 s); one server each, 3 saves; bench/mechanisms.py.
 def _freeze_survivors() -> None:
     """Collect garbage, then move what survives out of the collector's reach (gc.freeze)."""
     gc.collect()

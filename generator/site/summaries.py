@@ -60,6 +60,8 @@ def read_summary(path: Path) -> StoredSummary:
     return StoredSummary(path=path, meta=meta, body=body.strip(), edited=edited)
 
 
+# Measured at 10,000 articles: `known` saves 3.5 s of a build after an article is saved again (17.9 s with it,
+# 21.4 s without) and 7-11 s of CPU of an edit (bench/mechanisms.py).
 def load_summaries(folder: Path, known: dict | None = None) -> tuple[list[StoredSummary], list[tuple[str, str]]]:
     """Every summary file, sorted by name. `known`: name -> [size, mtime_ns, inode, meta, body,
     edited] from the last build; a file whose stat still matches is not read and parsed again."""
