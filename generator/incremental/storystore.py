@@ -105,6 +105,9 @@ class StoryStore:
                 self._dirty.add(month)
         return rows
 
+    def has(self, month: str, sha256: str) -> bool:
+        return sha256 in self._month(month)
+
     def get(self, month: str, sha256: str) -> tuple[StoryFeatures, tuple[Figure, ...]] | None:
         row = self._month(month).get(sha256)
         try:
@@ -176,13 +179,30 @@ class StoryAnalysis:
     def _of(self, shas: list[str]) -> dict[str, tuple]:
         found = {sha: self.store.get(self.months.get(sha, "undated"), sha) for sha in dict.fromkeys(shas)}
         missing = [sha for sha, f in found.items() if f is None]
-        results = run_each(analyse_record, missing, (self.cache_dir, self.entities), self.clean,
-                           ("generator.incremental.storystore",))
-        for sha, result in zip(missing, results):
+        for sha, result in zip(missing, self._analysed(missing)):
             if result is not None:
                 found[sha] = result
                 self.store.put(self.months.get(sha, "undated"), sha, *result)
         return {sha: f for sha, f in found.items() if f is not None}
+
+    def _analysed(self, shas: list[str]):
+        return run_each(analyse_record, shas, (self.cache_dir, self.entities), self.clean,
+                        ("generator.incremental.storystore",))
+
+    def _analyse_all(self, shas: list[str]) -> None:
+        """Every article the store lacks analysed in one run of workers (a first build), month by
+        month, each month written and let go once done."""
+        missing = sorted((self.months.get(sha, "undated"), sha) for sha in shas
+                         if not self.store.has(self.months.get(sha, "undated"), sha))
+        done: str | None = None
+        for (month, sha), result in zip(missing, self._analysed([sha for _, sha in missing])):
+            if month != done and done is not None:
+                self.store.release({done}, self.keep())
+            done = month
+            if result is not None:
+                self.store.put(month, sha, *result)
+        if done is not None:
+            self.store.release({done}, self.keep())
 
     def assign(self, placed: list) -> dict[str, str]:
         kept = kept_stories(placed)  # no article new to the site: nothing to decide, nothing to read
@@ -195,6 +215,7 @@ class StoryAnalysis:
         # Many new articles (a first build): month by month, oldest first, each month against the
         # stories before it, holding a few months' features at a time. The same stories as all at
         # once: articles are assigned in order of publication either way (group.py).
+        self._analyse_all([p.item.article.sha256 for p in fresh])  # one run of workers for all
         known = [p for p in placed if p.story]
         months: dict[str, list] = {}
         for p in fresh:

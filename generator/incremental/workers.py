@@ -182,14 +182,16 @@ def classify_items(items: list[Processed], rules: tuple, work: Callable) -> list
 
 
 def run_each(work: Callable, items: list, args: tuple = (), clean: bool = False, preload: tuple[str, ...] = ()
-             ) -> list:
-    """`work(item, *args)` for each item, in input order: over worker processes for large batches,
-    and (`clean`) even for one item in workers started clean with `preload` imported, so this
-    process, holding a large site's records, does not also load what `work` needs (run_sources)."""
+             ) -> Iterator:
+    """`work(item, *args)` for each item, yielded in input order as they come: over worker
+    processes for large batches, and (`clean`) even for one item in workers started clean with
+    `preload` imported, so this process, holding a large site's records, does not also load what
+    `work` needs (run_sources)."""
     jobs = min(worker_count(), len(items))
     if not items or (not clean and (len(items) < MIN_PARALLEL or jobs < 2)):
-        return [work(item, *args) for item in items]
+        yield from (work(item, *args) for item in items)
+        return
     context = clean_context(list(preload)) if clean else _context()
     chunk = max(1, min(MAX_CHUNK, len(items) // (max(jobs, 1) * 4)))
     with ProcessPoolExecutor(max_workers=max(jobs, 1), mp_context=context) as pool:
-        return list(pool.map(work, items, *[[a] * len(items) for a in args], chunksize=chunk))
+        yield from pool.map(work, items, *[[a] * len(items) for a in args], chunksize=chunk)
