@@ -39,7 +39,9 @@ _MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 def store_key(entities_key: str) -> str:
-    code = code_fingerprint("stories.features", "stories.figures", "incremental.storystore")
+    """The code that makes an article's features and figures (not the grouping, not this module:
+    they make no stored byte; the row layout is STORE_VERSION) and the site's entities."""
+    code = code_fingerprint("stories.features", "stories.figures")
     return hashlib.sha256(f"v{STORE_VERSION}\n{code}\n{entities_key}".encode()).hexdigest()
 
 
@@ -48,10 +50,12 @@ def month_of(published: str | None) -> str:
     return published[:7] if published and _MONTH.match(published) else "undated"
 
 
-def analyse_record(sha256: str, cache_dir: str, entities: tuple = ()) -> tuple | None:
+def analyse_record(sha256: str, where: tuple[str, tuple]) -> tuple | None:
     """stories.stage.analyse of the article whose full record the record cache holds (None: it
-    holds none). Run in worker processes, which read the records themselves: the build never holds
-    the articles' texts (a cold build of 10,000 held them all: 400 MiB)."""
+    holds none); `where`: the cache folder and the site's entities. Run in worker processes, which
+    read the records themselves: the build never holds the articles' texts (a cold build of 10,000
+    held them all: 400 MiB)."""
+    cache_dir, entities = where
     item = Cache(Path(cache_dir), records_fingerprint()).get(sha256)
     return analyse(item.article, entities) if item is not None else None
 
@@ -175,34 +179,43 @@ class StoryAnalysis:
         self.store = StoryStore(cache_dir, store_key(repr(entities)))
         self.cache_dir = str(cache_dir)
         self.months = {item.article.sha256: month_of(item.article.published) for item in items}
+        # what the store keeps: this build's articles, by month
+        self.keep: dict[str, set[str]] = {}
+        for sha, month in self.months.items():
+            self.keep.setdefault(month, set()).add(sha)
+
+    def _month(self, sha256: str) -> str:
+        return self.months.get(sha256, "undated")
 
     def _of(self, shas: list[str]) -> dict[str, tuple]:
-        found = {sha: self.store.get(self.months.get(sha, "undated"), sha) for sha in dict.fromkeys(shas)}
+        found = {sha: self.store.get(self._month(sha), sha) for sha in dict.fromkeys(shas)}
         missing = [sha for sha, f in found.items() if f is None]
         for sha, result in zip(missing, self._analysed(missing)):
             if result is not None:
                 found[sha] = result
-                self.store.put(self.months.get(sha, "undated"), sha, *result)
+                self.store.put(self._month(sha), sha, *result)
         return {sha: f for sha, f in found.items() if f is not None}
 
     def _analysed(self, shas: list[str]):
-        return run_each(analyse_record, shas, (self.cache_dir, self.entities), self.clean,
-                        ("generator.incremental.storystore",))
+        """(features, figures) of each article, in order; None where it could not be analysed (no
+        record, or the analysis failed: the article is then decided by its day alone)."""
+        for result in run_each(shas, (self.cache_dir, self.entities), analyse_record, self.clean,
+                               ("generator.incremental.storystore",)):
+            yield result if isinstance(result, tuple) else None
 
     def _analyse_all(self, shas: list[str]) -> None:
         """Every article the store lacks analysed in one run of workers (a first build), month by
         month, each month written and let go once done."""
-        missing = sorted((self.months.get(sha, "undated"), sha) for sha in shas
-                         if not self.store.has(self.months.get(sha, "undated"), sha))
+        missing = sorted((self._month(sha), sha) for sha in shas if not self.store.has(self._month(sha), sha))
         done: str | None = None
         for (month, sha), result in zip(missing, self._analysed([sha for _, sha in missing])):
             if month != done and done is not None:
-                self.store.release({done}, self.keep())
+                self.store.release({done}, self.keep)
             done = month
             if result is not None:
                 self.store.put(month, sha, *result)
         if done is not None:
-            self.store.release({done}, self.keep())
+            self.store.release({done}, self.keep)
 
     def assign(self, placed: list) -> dict[str, str]:
         kept = kept_stories(placed)  # no article new to the site: nothing to decide, nothing to read
@@ -224,7 +237,7 @@ class StoryAnalysis:
         for month in sorted(months, key=lambda m: (m == "undated", m)):
             stories = assign_build(known + months[month], self._features, params)
             known += [replace(p, story=stories[p.key], edited=False) for p in months[month]]
-            self.store.release(self.store.loaded() - {month}, self.keep())
+            self.store.release(self.store.loaded() - {month}, self.keep)
         return stories
 
     def _features(self, items: list) -> list:
@@ -245,12 +258,5 @@ class StoryAnalysis:
         story = with_figures(spec.context["story"], members, self.figures_of(members), language)
         return replace(spec, context={**spec.context, "story": story})
 
-    def keep(self) -> dict[str, set[str]]:
-        """The sha256s of this build's articles, by month: what the store keeps."""
-        keep: dict[str, set[str]] = {}
-        for sha, month in self.months.items():
-            keep.setdefault(month, set()).add(sha)
-        return keep
-
     def save(self) -> None:
-        self.store.save(self.keep())
+        self.store.save(self.keep)

@@ -35,7 +35,7 @@ MAX_CHUNK = 16
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-# The per-article function a pool's workers run (run_sources' `work`), set in each worker by the
+# The per-item function a pool's workers run (run_each's `work`), set in each worker by the
 # pool's initializer: with fork it is the parent's object as it is (a test's counting wrapper too),
 # with forkserver it is pickled by name. It lives only in the workers, which end with their pool.
 _WORK: Callable | None = None
@@ -47,11 +47,11 @@ def _start(parent: int | None, work: Callable) -> None:
     _die_with_parent(parent)
 
 
-def _digest_one(source: Source, rules: tuple, work: Callable | None = None) -> Processed | Exception:
+def _digest_one(item, arg, work: Callable | None = None):
     try:
-        return (work or _WORK)(source, rules)
+        return (work or _WORK)(item, arg)
     except Exception as exc:  # one bad file never stops the build
-        log.debug("%s: traceback", source.rel, exc_info=True)
+        log.debug("%s: traceback", getattr(item, "rel", item), exc_info=True)
         return exc
 
 
@@ -73,8 +73,8 @@ def _portable(exc: Exception) -> Exception:
     return WorkerFailure(failure_reason(exc))
 
 
-def _digest_in_worker(source: Source, rules: tuple) -> Processed | Exception:
-    result = _digest_one(source, rules)
+def _digest_in_worker(item, arg):
+    result = _digest_one(item, arg)
     return _portable(result) if isinstance(result, Exception) else result
 
 
@@ -144,31 +144,38 @@ def clean_context(preload: list[str]):
 
 
 def run_sources(sources: list[Source], rules: tuple, work: Callable, clean: bool = False
-                   ) -> Iterator[Processed | Exception]:
+                ) -> Iterator[Processed | Exception]:
     """`work(source, rules)` for each source (the per-article work, articles.process.process_source),
-    yielding results in input order (a result or the exception raised).
+    as run_each runs it."""
+    return run_each(sources, rules, work, clean, ("generator.articles.process",))
 
-    `clean`: even one article goes to a worker started from a clean process (clean_context), so
-    this process, which holds a large site's records, never also loads the language models and
-    dictionaries (their memory would add to the records'); the dev server, which keeps them warm
-    for the next save, does not ask for it."""
-    jobs = min(worker_count(), len(sources))
-    if not sources or (not clean and (len(sources) < MIN_PARALLEL or jobs < 2)):
-        yield from (_digest_one(s, rules, work) for s in sources)
+
+def run_each(items: list, arg, work: Callable, clean: bool = False, preload: tuple[str, ...] = ()) -> Iterator:
+    """`work(item, arg)` for each item, yielding results in input order as they come (a result, or
+    the exception it raised: one bad item never stops the build); over worker processes for large
+    batches, which die with this process, and here if one of them dies.
+
+    `clean`: even one item goes to a worker started from a clean process (clean_context, with
+    `preload` imported), so this process, which holds a large site's records, never also loads the
+    language models and dictionaries (their memory would add to the records'); the dev server,
+    which keeps them warm for the next save, does not ask for it."""
+    jobs = min(worker_count(), len(items))
+    if not items or (not clean and (len(items) < MIN_PARALLEL or jobs < 2)):
+        yield from (_digest_one(item, arg, work) for item in items)
         return
-    chunk = max(1, min(MAX_CHUNK, len(sources) // (jobs * 4)))
+    chunk = max(1, min(MAX_CHUNK, len(items) // (jobs * 4)))
     done = 0
-    context = clean_context(["generator.articles.process"]) if clean else _context()
+    context = clean_context(list(preload)) if clean else _context()
     try:
         parent = os.getpid() if context.get_start_method() == "fork" else None  # forkserver's are the server's
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start,
                                  initargs=(parent, work)) as pool:
-            for result in pool.map(_digest_in_worker, sources, [rules] * len(sources), chunksize=chunk):
+            for result in pool.map(_digest_in_worker, items, [arg] * len(items), chunksize=chunk):
                 yield result
                 done += 1
     except BrokenProcessPool:  # a worker died (killed, out of memory): finish as a serial build would
-        log.warning("a worker process died; digesting the remaining %d articles here", len(sources) - done)
-        yield from (_digest_one(s, rules, work) for s in sources[done:])
+        log.warning("a worker process died; the remaining %d are done here", len(items) - done)
+        yield from (_digest_one(item, arg, work) for item in items[done:])
 
 
 def _classify_chunk(items: list[Processed], rules: tuple, work: Callable) -> list[Processed]:
@@ -180,18 +187,3 @@ def classify_items(items: list[Processed], rules: tuple, work: Callable) -> list
     for each item, in input order; a fork pool for large batches."""
     return map_in_forks(_classify_chunk, items, MIN_PARALLEL * 4, rules, work)[0]
 
-
-def run_each(work: Callable, items: list, args: tuple = (), clean: bool = False, preload: tuple[str, ...] = ()
-             ) -> Iterator:
-    """`work(item, *args)` for each item, yielded in input order as they come: over worker
-    processes for large batches, and (`clean`) even for one item in workers started clean with
-    `preload` imported, so this process, holding a large site's records, does not also load what
-    `work` needs (run_sources)."""
-    jobs = min(worker_count(), len(items))
-    if not items or (not clean and (len(items) < MIN_PARALLEL or jobs < 2)):
-        yield from (work(item, *args) for item in items)
-        return
-    context = clean_context(list(preload)) if clean else _context()
-    chunk = max(1, min(MAX_CHUNK, len(items) // (max(jobs, 1) * 4)))
-    with ProcessPoolExecutor(max_workers=max(jobs, 1), mp_context=context) as pool:
-        yield from pool.map(work, items, *[[a] * len(items) for a in args], chunksize=chunk)

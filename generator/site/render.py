@@ -24,7 +24,7 @@ from generator.incremental.fingerprint import code_fingerprint
 from generator.markup import render_markdown
 from generator.incremental.pagecache import PageCache
 from generator.records import Entry, OutputFile, Story
-from generator.site.views import (PageSpec, Related, Views, article_spec, article_url, feed_groups, feed_links, page_specs,
+from generator.site.views import (PageSpec, Views, article_specs, article_url, feed_groups, feed_links, page_specs,
                                   relative_link, topic_views, url_of)
 from generator.site.jsonld import article_data, collection_data
 from generator.site.search import simplified_form
@@ -289,10 +289,7 @@ def render_articles(config: SiteConfig, entries: list[Entry], templates: Templat
     env, shared, _ = setup(config, templates)
     site_feeds = feed_links(config, "", config.title)
     views = Views()
-    by_id, related = {s.id: s for s in stories}, Related(stories)
-    return [render_page(env, config, article_spec(e, site_feeds, by_id.get(e.story),
-                                                  related.of_entry(e, by_id.get(e.story))), shared, views)
-            for e in entries]
+    return [render_page(env, config, spec, shared, views) for spec in article_specs(entries, site_feeds, stories)]
 
 
 Sink = Callable[[str, bytes], bool]  # (output path, bytes) -> True when the file changed

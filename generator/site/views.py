@@ -177,8 +177,7 @@ def page_specs(config: SiteConfig, entries: list[Entry], topics: list[dict], lab
     for s in stories:
         specs.append(story_spec(s, [by_slug[slug] for slug in s.slugs if slug in by_slug], related.of_story(s),
                                 site_feeds))
-    specs.extend(article_spec(v, site_feeds, by_id.get(v.story), related.of_entry(v, by_id.get(v.story)))
-                 for v in views)
+    specs.extend(article_specs(views, site_feeds, stories, related))
     about = {"feeds": site_feeds, "heading": config.about_title, "about": config.about_text,
              "counts": {t["slug"]: t["count"] for t in topics}}
     specs.append(PageSpec("about/index.html", "about.html", config.about_title, about))
@@ -228,6 +227,15 @@ def article_spec(entry: Entry, site_feeds: list[dict], story: Story | None = Non
                     {"e": entry, "feeds": site_feeds, "og_type": "article", "lang": entry.language,
                      "description": _plain_summary(entry.summary), "story": _link(story),
                      "before": _link(related[0]), "after": _link(related[1])})
+
+
+def article_specs(entries: list[Entry], site_feeds: list[dict], stories: list[Story],
+                  related: Related | None = None) -> list[PageSpec]:
+    """The pages of these articles, each with its story and the stories before and after it
+    (`related`: Related(stories), when the caller has it)."""
+    by_id, related = {s.id: s for s in stories}, related or Related(stories)
+    return [article_spec(e, site_feeds, by_id.get(e.story), related.of_entry(e, by_id.get(e.story)))
+            for e in entries]
 
 
 def story_spec(story: Story, members: list[Entry], related: tuple[Story | None, Story | None],

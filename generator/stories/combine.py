@@ -67,9 +67,12 @@ def _pairs(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
 
 
-def same_point(a: str, b: str) -> bool:
-    pa, pb = _pairs(_shape(a)), _pairs(_shape(b))
+def _same(pa: set[str], pb: set[str]) -> bool:
     return len(pa & pb) / max(1, min(len(pa), len(pb))) >= SAME_POINT
+
+
+def same_point(a: str, b: str) -> bool:
+    return _same(_pairs(_shape(a)), _pairs(_shape(b)))
 
 
 def key_points(entries: Sequence[Entry], language: str) -> tuple[tuple[str, str, str], ...]:
@@ -79,12 +82,15 @@ def key_points(entries: Sequence[Entry], language: str) -> tuple[tuple[str, str,
     chosen_ids = {id(e) for e in preferred}
     order = preferred + [e for e in entries if id(e) not in chosen_ids]
     chosen: list[tuple[str, str, str]] = []
+    shapes: list[set[str]] = []  # of the chosen points, each made once
     for e in order:
         for point in e.key_points:
             if len(chosen) >= MAX_POINTS:
                 return tuple(chosen)
-            if not any(same_point(point, p) for p, _, _ in chosen):
+            pairs = _pairs(_shape(point))
+            if not any(_same(pairs, other) for other in shapes):
                 chosen.append((point, e.language, e.slug))
+                shapes.append(pairs)
     return tuple(chosen)
 
 
@@ -105,7 +111,7 @@ def story_figures(entries: Sequence[Entry], figures_of: Callable[[Entry], Sequen
                 found[fig.key] = (fig, e)
             if e.slug not in slugs.setdefault(fig.key, []):
                 slugs[fig.key].append(e.slug)
-    ranked = sorted(order, key=lambda k: (-len(slugs[k]), order.index(k)))[:MAX_FIGURES]
+    ranked = sorted(order, key=lambda k: -len(slugs[k]))[:MAX_FIGURES]  # stable: ties stay in order
     return tuple(StoryFigure(found[k][0].text, found[k][0].sentence, found[k][1].language, found[k][0].kind,
                              tuple(slugs[k])) for k in ranked)
 

@@ -75,7 +75,7 @@ def assign_stories(new_items: Iterable[StoryItem], archive: Sequence[StoryItem],
 
     Only the archive's articles within the window of a new one are compared (the others only make
     their stories too long to join), so assigning one new article costs the same in any archive."""
-    overrides = {key: _overridden(key, value) for key, value in (overrides or {}).items()}
+    overrides = {key: resolved(key, value) for key, value in (overrides or {}).items()}
     new_items = list(new_items)
     known = {item.key: item for item in (*archive, *new_items) if item.key in existing}
     fresh = {item.key: item for item in new_items if item.key not in known}
@@ -108,7 +108,8 @@ def _by_day(rows: list[int], packed: Packed):
         yield run
 
 
-def _overridden(key: str, value: str) -> str:
+def resolved(key: str, value: str) -> str:
+    """The story a person's `story:` names: its id, or (NEW) the story the article splits into."""
     value = value.strip()
     return split_id(key) if value.lower() == NEW else value
 

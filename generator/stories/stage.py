@@ -21,7 +21,7 @@ from generator.records import Article, Head
 from generator.stories.features import (Lexicon, StoryFeatures, build_lexicon, language_family, publication_day,
                                         story_features)
 from generator.stories.figures import Figure, key_figures
-from generator.stories.group import NEW, Params, StoryItem, assign_stories, split_id
+from generator.stories.group import Params, StoryItem, assign_stories, resolved
 
 # What a story id looks like: story_id's 12 hex digits, or what a person wrote ("new" or an id);
 # anything longer or with other characters in a summary file is not a story (it would be a URL).
@@ -53,7 +53,7 @@ def kept_stories(placed: Sequence[Placed]) -> dict[str, str] | None:
     features, names table or model needed), else None."""
     if not all(p.story for p in placed):
         return None
-    return {p.key: split_id(p.key) if p.story == NEW else p.story for p in placed}
+    return {p.key: resolved(p.key, p.story) for p in placed}
 
 
 def assign_build(placed: Sequence[Placed], features: Callable[[list[Head]], list[StoryFeatures]],
